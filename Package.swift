@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+// cdntop: compare CDNs side by side from the terminal.
+// Data flows one way: Config → Probe → Store → Analysis → UI / Report / Export.
+import PackageDescription
+
+let package = Package(
+    name: "cdntop",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cdntop", targets: ["cdntop"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // System libraries, each behind a tiny C shim for variadic functions, macros and globals.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncurses-dev"])]),
+
+        // Pure model and logic, no I/O: most unit tests live here.
+        .target(name: "CDNTopCore"),
+        // TOML config file → validated endpoints.
+        .target(name: "Config", dependencies: [
+            "CDNTopCore",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        // The libcurl multi engine: one round of endpoints → probe results.
+        .target(name: "Probe", dependencies: ["CDNTopCore", "CCurl"]),
+        // The SQLite probe database: schema, writes, rollups, window queries.
+        .target(name: "Store", dependencies: [
+            "CDNTopCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // The collector: schedules probe rounds at each endpoint's interval and stores them.
+        .target(name: "Agent", dependencies: ["CDNTopCore", "Probe", "Store"]),
+        // Probe results → JSON lines and CSV.
+        .target(name: "Export", dependencies: ["CDNTopCore"]),
+        // The executable: argument parsing and wiring only.
+        .executableTarget(name: "cdntop", dependencies: [
+            "CDNTopCore", "Config", "Probe", "Store", "Agent", "Export",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Loopback HTTP servers the integration tests probe.
+        .target(name: "TestServers", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], path: "Tests/TestServers"),
+        .testTarget(name: "CDNTopCoreTests", dependencies: ["CDNTopCore"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "ProbeTests", dependencies: ["Probe", "TestServers"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "TestServers"]),
+        .testTarget(name: "CLITests", dependencies: ["cdntop", "TestServers", "Store"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

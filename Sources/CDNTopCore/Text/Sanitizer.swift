@@ -1,0 +1,33 @@
+/// Makes server-controlled text safe to store, print and draw.
+///
+/// A header value can carry ESC sequences that retitle or clear a terminal, BEL, backspaces
+/// that hide text, or bidi overrides that reorder it. Everything a server sends passes through
+/// here before it reaches the database, stdout or the screen.
+public enum Sanitizer {
+    /// Removes C0 and C1 control characters, DEL and Unicode bidi/format controls.
+    /// Tabs become spaces so columns stay aligned.
+    public static func clean(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar == "\t" {
+                result.append(" ")
+            } else if !isUnsafe(scalar) {
+                result.append(scalar)
+            }
+        }
+        return String(result)
+    }
+
+    /// Cleans raw bytes: invalid UTF-8 becomes U+FFFD, then controls are removed.
+    public static func clean(bytes: some Collection<UInt8>) -> String {
+        clean(String(decoding: bytes, as: UTF8.self))
+    }
+
+    private static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F: true              // C0, DEL, C1 (CSI, OSC, …)
+        case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true  // bidi marks and overrides
+        default: false
+        }
+    }
+}
