@@ -1,0 +1,35 @@
+import CDNTopCore
+import Foundation
+import Probe
+import TestServers
+import Testing
+
+/// A server that tries to hijack the terminal through its headers gets nothing through.
+@Suite("Hostile responses")
+struct HostileResponseTests {
+    static let escape = "\u{1b}]0;pwned\u{07}\u{1b}[2J"
+
+    @Test func controlCharactersNeverReachTheResult() throws {
+        let reply = "HTTP/1.1 200 OK\r\nServer: nginx\r\nX-Cache-Status: HIT\(Self.escape)\r\n"
+            + "X-Evil\(Self.escape): \u{9b}31mred\r\nContent-Length: 0\r\n\r\n"
+        let raw = try RawResponseServer.start(replying: Array(reply.utf8))
+        defer { raw.stop() }
+        let result = probe(raw.url)
+        #expect(result.ok, "\(result.errorDetail ?? "")")
+        let strings = result.headers.flatMap { [$0.name, $0.value] }
+            + [result.cacheRaw, result.pop, result.errorDetail, result.remoteIP].compactMap { $0 }
+        for text in strings {
+            #expect(!text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, "\(text.debugDescription)")
+        }
+        #expect(result.headers.contains { $0.name.hasPrefix("X-Evil") })
+        #expect(result.provider == .nginx)
+    }
+
+    @Test func aFloodOfHeadersIsCapped() throws {
+        let lines = (0..<1000).map { "X-H\($0): \(String(repeating: "v", count: 50))\r\n" }.joined()
+        let raw = try RawResponseServer.start(replying: Array("HTTP/1.1 200 OK\r\n\(lines)Content-Length: 0\r\n\r\n".utf8))
+        defer { raw.stop() }
+        let result = probe(raw.url)
+        #expect(result.headers.count <= 256)
+    }
+}
