@@ -1,0 +1,63 @@
+import CDNTopCore
+import Export
+import Foundation
+import Testing
+
+@Suite("JSON lines and CSV")
+struct ProbeWriterTests {
+    static let probe = ProbeResult(
+        timestamp: Date(timeIntervalSince1970: 1_795_000_000.123_9),
+        endpoint: "fastly", site: "changelog.com", url: "https://changelog.com/",
+        vantage: Vantage(label: "eu-west", continent: .europe), provider: .fastly, ok: true,
+        status: 200, httpVersion: "2", cache: .hit, cacheRaw: "MISS, HIT", pop: "FRA",
+        popRegion: .europe, age: 42,
+        timings: PhaseTimings(dns: 1234, connect: 5000, tls: 10_010, ttfb: 40_000, transfer: 7, total: 40_007),
+        bytes: 5120, redirects: 1, remoteIP: "151.101.1.57", error: nil, errorDetail: nil)
+
+    static let failed = ProbeResult(
+        timestamp: Date(timeIntervalSince1970: 0), endpoint: "origin", site: "s", url: "http://o/",
+        vantage: Vantage(label: "x"), ok: false, error: .timeout, errorDetail: "Operation timed out, \"slow\"")
+
+    @Test func jsonLineHasExactlyDesignFieldsInOrder() throws {
+        let line = ProbeWriter(format: .jsonl).line(for: Self.probe)
+        #expect(line == """
+            {"ts":"2026-11-18T11:06:40.123Z","endpoint":"fastly","site":"changelog.com","url":"https://changelog.com/",\
+            "region":"eu-west","provider":"fastly","ok":true,"status":200,"http_version":"2","cache":"HIT",\
+            "cache_raw":"MISS, HIT","pop":"FRA","pop_region":"Europe","age":42,"dns_ms":1.234,"connect_ms":5,\
+            "tls_ms":10.01,"ttfb_ms":40,"transfer_ms":0.007,"total_ms":40.007,"bytes":5120,"redirects":1,\
+            "remote_ip":"151.101.1.57","error":null,"error_detail":null}
+            """)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object.count == 25)
+    }
+
+    @Test func failedProbeHasNullsWhereNothingWasSeen() throws {
+        let line = ProbeWriter(format: .jsonl).line(for: Self.failed)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["ok"] as? Bool == false)
+        #expect(object["error"] as? String == "timeout")
+        #expect(object["status"] is NSNull)
+        #expect(object["cache"] is NSNull)
+        #expect(object["provider"] is NSNull)
+        #expect(object["ts"] as? String == "1970-01-01T00:00:00.000Z")
+        #expect(object["error_detail"] as? String == "Operation timed out, \"slow\"")
+    }
+
+    @Test func csvHasAHeaderAndQuotesWhereNeeded() {
+        let writer = ProbeWriter(format: .csv)
+        #expect(writer.header?.hasPrefix("ts,endpoint,site,url,region,provider,ok,status,") == true)
+        #expect(writer.header?.split(separator: ",").count == 25)
+        #expect(writer.line(for: Self.probe).contains(",\"MISS, HIT\",FRA,Europe,42,1.234,5,10.01,40,0.007,40.007,"))
+        #expect(writer.line(for: Self.failed).hasSuffix(",timeout,\"Operation timed out, \"\"slow\"\"\""))
+    }
+
+    @Test func jsonEscapesWhateverSlipsThrough() {
+        var probe = Self.failed
+        probe.errorDetail = "a\u{1b}b\"c\\d"
+        #expect(ProbeWriter(format: .jsonl).line(for: probe).contains(#""error_detail":"a\u001bb\"c\\d""#))
+    }
+
+    @Test func timestampsBeforeTheEpochFloorCorrectly() {
+        #expect(RFC3339.format(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
+    }
+}
