@@ -2,29 +2,37 @@
 /// syntax errors and a user fixing "bad interval" wants to be sent to the right line.
 ///
 /// It understands the shapes a cdntop config takes: `[table]` and `[[endpoint]]` headers at
-/// the start of a line, and `key = value` inside them.
+/// the start of a line, and `key = value` inside them. Headers are indexed once, so locating
+/// a key costs one table's lines, not the whole file's, even in a config of 1000 endpoints.
 struct SourceLines {
     private let lines: [Substring]
+    /// 0-based line indices of every table header, by header text ("[agent]", "[[endpoint]]").
+    private let headers: [String: [Int]]
 
     init(_ text: String) {
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var headers: [String: [Int]] = [:]
+        for (index, line) in lines.enumerated() {
+            let content = Self.stripped(line)
+            guard content.hasPrefix("["), let close = content.firstIndex(of: "]") else { continue }
+            let end = content[close...].hasPrefix("]]") ? content.index(close, offsetBy: 2) : content.index(after: close)
+            headers[String(content[..<end]).filter { $0 != " " }, default: []].append(index)
+        }
+        self.headers = headers
     }
 
     /// The 1-based line of the header of `[table]`, or of the `occurrence`-th `[[table]]`.
     func headerLine(table: String, occurrence: Int? = nil) -> Int? {
-        if let occurrence {
-            let matches = lines.indices.filter { stripped(lines[$0]).hasPrefix("[[\(table)]]") }
-            return occurrence < matches.count ? matches[occurrence] + 1 : nil
-        }
-        return lines.firstIndex { stripped($0).hasPrefix("[\(table)]") }.map { $0 + 1 }
+        guard let occurrence else { return headers["[\(table)]"]?.first.map { $0 + 1 } }
+        let matches = headers["[[\(table)]]"] ?? []
+        return occurrence < matches.count ? matches[occurrence] + 1 : nil
     }
 
     /// The line where `key` is assigned inside the table whose header is on `headerLine`
     /// (nil: the top level, before any header). Falls back to the header line itself.
     func keyLine(_ key: String, inTableAt headerLine: Int?) -> Int? {
-        let start = headerLine ?? 0
-        for index in start..<lines.count {
-            let line = stripped(lines[index])
+        for index in (headerLine ?? 0)..<lines.count {
+            let line = Self.stripped(lines[index])
             if line.hasPrefix("[") { break }
             if line.hasPrefix(key), line.dropFirst(key.count).drop(while: { $0 == " " || $0 == "\"" }).first == "=" {
                 return index + 1
@@ -34,7 +42,7 @@ struct SourceLines {
         return headerLine
     }
 
-    private func stripped(_ line: Substring) -> Substring {
+    private static func stripped(_ line: Substring) -> Substring {
         line.drop { $0 == " " || $0 == "\t" }
     }
 }
