@@ -55,7 +55,9 @@ let package = Package(
         .testTarget(name: "CDNTopCoreTests", dependencies: ["CDNTopCore"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "TestServers"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: [
+            "Store", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "ExportTests", dependencies: ["Export"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "TestServers"]),
         .testTarget(name: "CLITests", dependencies: ["cdntop", "TestServers", "Store"]),

@@ -1,0 +1,42 @@
+import CDNTopCore
+import Foundation
+import GRDB
+
+/// The `latest_headers` table: the newest response headers per endpoint and vantage, for the
+/// UI's detail view. One JSON row per pair, rewritten each round; raw probes keep no headers.
+enum LatestHeaders {
+    static func update(_ round: [ProbeResult], ids: [DictionaryIDs], in db: Database) throws {
+        var newest: [DictionaryIDs: ProbeResult] = [:]
+        for (probe, probeIDs) in zip(round, ids) where !probe.headers.isEmpty {
+            if let kept = newest[probeIDs], kept.timestamp > probe.timestamp { continue }
+            newest[probeIDs] = probe
+        }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO latest_headers (endpoint_id, vantage_id, ts, headers) VALUES (?, ?, ?, ?)
+            ON CONFLICT (endpoint_id, vantage_id) DO UPDATE SET ts = excluded.ts, headers = excluded.headers
+            WHERE excluded.ts >= latest_headers.ts
+            """)
+        let encoder = JSONEncoder()
+        for (probeIDs, probe) in newest {
+            let json = String(decoding: try encoder.encode(probe.headers), as: UTF8.self)
+            try statement.execute(arguments: [probeIDs.endpoint, probeIDs.vantage,
+                                              StoredTime.microseconds(probe.timestamp), json])
+        }
+    }
+
+    /// The newest headers recorded for the endpoint and vantage names, empty when none.
+    static func fetch(endpoint: String, vantage: String, in db: Database) throws -> [HTTPHeader] {
+        guard let json = try String.fetchOne(db, sql: """
+            SELECT h.headers FROM latest_headers h
+            JOIN endpoint e ON e.id = h.endpoint_id
+            JOIN vantage v ON v.id = h.vantage_id
+            WHERE e.name = ? AND v.label = ?
+            ORDER BY h.ts DESC LIMIT 1
+            """, arguments: [endpoint, vantage]) else { return [] }
+        do {
+            return try JSONDecoder().decode([HTTPHeader].self, from: Data(json.utf8))
+        } catch {
+            throw DamagedData("stored headers of \(endpoint) from \(vantage) are not valid JSON")
+        }
+    }
+}

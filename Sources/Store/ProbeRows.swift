@@ -1,0 +1,72 @@
+import CDNTopCore
+import Foundation
+import GRDB
+
+/// The `probe` table: one row per probe, written with one cached statement and read back as a
+/// stream in time order.
+enum ProbeRows {
+    private static let columns = """
+        ts, endpoint_id, vantage_id, provider, ok, status, http_version, cache, cache_raw, pop,
+        pop_region, age, dns_us, connect_us, tls_us, ttfb_us, transfer_us, total_us, bytes,
+        redirects, remote_ip, error, error_detail
+        """
+
+    static func insert(_ round: [ProbeResult], ids: [DictionaryIDs], in db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO probe (\(columns))
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (probe, probeIDs) in zip(round, ids) {
+            let timings = probe.timings
+            statement.setUncheckedArguments([
+                StoredTime.microseconds(probe.timestamp), probeIDs.endpoint, probeIDs.vantage,
+                probe.provider?.storedCode, probe.ok, probe.status, probe.httpVersion,
+                probe.cache?.storedCode, probe.cacheRaw, probe.pop, probe.popRegion?.storedCode,
+                probe.age, timings.dns, timings.connect, timings.tls, timings.ttfb,
+                timings.transfer, timings.total, probe.bytes, probe.redirects, probe.remoteIP,
+                probe.error?.storedCode, probe.errorDetail,
+            ])
+            try statement.execute()
+        }
+    }
+
+    /// Calls `body` with each probe in `[since, until)` (µs), in time order, one row at a time.
+    static func forEach(since: Int64, until: Int64, in db: Database,
+                        _ body: (ProbeResult) throws -> Void) throws {
+        let endpoints = try Dictionaries.endpoints(in: db)
+        let vantages = try Dictionaries.vantages(in: db)
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT \(columns) FROM probe WHERE ts >= ? AND ts < ? ORDER BY ts, id
+            """, arguments: [since, until])
+        while let row = try rows.next() {
+            try body(probe(from: row, endpoints: endpoints, vantages: vantages))
+        }
+    }
+
+    /// Deletes up to `limit` probes older than `microseconds`; true when it hit the limit.
+    static func delete(before microseconds: Int64, limit: Int, in db: Database) throws -> Bool {
+        try db.execute(sql: """
+            DELETE FROM probe WHERE id IN (SELECT id FROM probe WHERE ts < ? LIMIT ?)
+            """, arguments: [microseconds, limit])
+        return db.changesCount == limit
+    }
+
+    private static func probe(from row: Row, endpoints: [Int64: EndpointEntry],
+                              vantages: [Int64: Vantage]) throws -> ProbeResult {
+        let endpointID: Int64 = row[1]
+        let vantageID: Int64 = row[2]
+        guard let endpoint = endpoints[endpointID], let vantage = vantages[vantageID] else {
+            throw DamagedData("probe refers to a missing endpoint or vantage")
+        }
+        return ProbeResult(
+            timestamp: StoredTime.date(microseconds: row[0]),
+            endpoint: endpoint.name, site: endpoint.site, url: endpoint.url, vantage: vantage,
+            provider: try Provider.decode(storedCode: row[3]), ok: row[4], status: row[5],
+            httpVersion: row[6], cache: try CacheStatus.decode(storedCode: row[7]), cacheRaw: row[8],
+            pop: row[9], popRegion: try Continent.decode(storedCode: row[10]), age: row[11],
+            timings: PhaseTimings(dns: row[12], connect: row[13], tls: row[14], ttfb: row[15],
+                                  transfer: row[16], total: row[17]),
+            bytes: row[18], redirects: row[19], remoteIP: row[20],
+            error: try ProbeErrorClass.decode(storedCode: row[21]), errorDetail: row[22])
+    }
+}

@@ -1,0 +1,154 @@
+import CDNTopCore
+import Foundation
+import GRDB
+
+/// The probe database: raw probes for export, rollups for every window the UI and reports
+/// show, and the latest headers per endpoint.
+///
+/// Several processes share one file (the agent writes while the UI and `cdntop export` read),
+/// so it runs in WAL mode, where readers never block the writer nor each other, and writes
+/// wait up to `StoreSettings.busyTimeout` for another writer instead of failing at once.
+/// Each round is one transaction: a process killed between rounds loses nothing, and one killed
+/// during a round loses only that round, never half of it. (GRDB runs WAL with
+/// `synchronous = NORMAL`: a power cut, unlike a killed process, may lose the last rounds,
+/// but never corrupts the file.)
+public final class ProbeStore: Sendable {
+    public let path: String
+    public let settings: StoreSettings
+    private let pool: DatabasePool
+
+    /// Opens the database at `path`, creating it and its parent directories when missing and
+    /// migrating it to the current schema.
+    public init(path: String, settings: StoreSettings = .default) throws {
+        self.path = path
+        self.settings = settings
+        try Self.createParentDirectory(of: path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(settings.busyTimeout)
+        configuration.label = "cdntop.store"
+        pool = try Self.translatingErrors(path: path, settings: settings) {
+            try Schema.openPool(path: path, configuration: configuration)
+        }
+    }
+
+    /// Opens an existing database for readers such as `export` and `report`, which must not
+    /// leave an empty database behind when pointed at the wrong path.
+    public static func openExisting(path: String, settings: StoreSettings = .default) throws -> ProbeStore {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw StoreError.missing(path: path)
+        }
+        guard !isDirectory.boolValue else {
+            throw StoreError.cannotOpen(path: path, reason: "it is a directory")
+        }
+        return try ProbeStore(path: path, settings: settings)
+    }
+
+    // MARK: Writing
+
+    /// Stores one round of probes and folds it into the rollups, in one transaction.
+    public func record(_ round: [ProbeResult]) throws {
+        guard !round.isEmpty else { return }
+        try access {
+            try pool.write { db in
+                let ids = try Dictionaries.ids(for: round, in: db)
+                try ProbeRows.insert(round, ids: ids, in: db)
+                try Rollups.add(round, ids: ids, in: db)
+                try LatestHeaders.update(round, ids: ids, in: db)
+            }
+        }
+    }
+
+    /// Deletes raw probes and rollups older than their retention as of `now`. Cheap when
+    /// called after every round: each call deletes only what aged out since the last one.
+    /// A large backlog is deleted in short transactions that let other writers in between.
+    public func prune(now: Date) throws {
+        try access {
+            try pool.write { db in try Retention.advanceHorizons(now: now, settings: settings, in: db) }
+            while try pool.write({ db in try Retention.deleteStep(now: now, settings: settings, in: db) }) {}
+        }
+    }
+
+    // MARK: Reading
+
+    /// Calls `body` with every probe in `[since, until)` (open-ended when nil), oldest first,
+    /// reading one row at a time so an export of millions of probes runs in constant memory.
+    /// Probes come back as recorded, to the microsecond, except that `headers` is empty.
+    /// The rows are read in one transaction: `body` sees a consistent snapshot while the agent
+    /// keeps writing. `body` must not call back into this store (GRDB accesses do not nest).
+    public func forEachProbe(since: Date?, until: Date?, _ body: (ProbeResult) throws -> Void) throws {
+        try access {
+            try pool.read { db in
+                try ProbeRows.forEach(since: since.map(StoredTime.microseconds) ?? .min,
+                                      until: until.map(StoredTime.microseconds) ?? .max,
+                                      in: db, body)
+            }
+        }
+    }
+
+    /// The newest response headers recorded for an endpoint from a vantage point, empty when
+    /// none were recorded.
+    public func lastHeaders(endpoint: String, vantage: String) throws -> [HTTPHeader] {
+        try access {
+            try pool.read { db in try LatestHeaders.fetch(endpoint: endpoint, vantage: vantage, in: db) }
+        }
+    }
+
+    /// Aggregates per endpoint, vantage and POP region over `[since, until)`, from rollups
+    /// only. The result's `since` and `until` say the window actually covered: see `WindowPlan`.
+    public func windowAggregates(since: Date, until: Date) throws -> WindowAggregates {
+        try access {
+            try pool.read { db in try WindowQueries.aggregates(since: since, until: until, in: db) }
+        }
+    }
+
+    /// Per endpoint, one aggregate per `span` bucket in `[since, until)` (widened to whole
+    /// buckets), for sparklines; all vantage points together unless `vantage` names one.
+    public func timeSeries(since: Date, until: Date, span: RollupSpan,
+                           vantage: String? = nil) throws -> TimeSeries {
+        try access {
+            try pool.read { db in
+                try WindowQueries.series(since: since, until: until, span: span, vantage: vantage, in: db)
+            }
+        }
+    }
+
+    // MARK: Errors
+
+    /// Runs a database access, turning SQLite and decoding failures into `StoreError`s that
+    /// name this file.
+    private func access<T>(_ body: () throws -> T) throws -> T {
+        try Self.translatingErrors(path: path, settings: settings, body)
+    }
+
+    private static func translatingErrors<T>(path: String, settings: StoreSettings,
+                                             _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_NOTADB:
+                throw StoreError.notSQLite(path: path)
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                throw StoreError.busy(path: path, timeout: settings.busyTimeout)
+            case .SQLITE_CORRUPT:
+                throw StoreError.damaged(path: path, detail: error.message ?? "SQLite reports corruption")
+            case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_AUTH:
+                throw StoreError.cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
+            default:
+                throw StoreError.failed(path: path, reason: error.message ?? "\(error.resultCode)")
+            }
+        } catch let error as DamagedData {
+            throw StoreError.damaged(path: path, detail: error.detail)
+        }
+    }
+
+    private static func createParentDirectory(of path: String) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.cannotCreateDirectory(path: path, reason: error.localizedDescription)
+        }
+    }
+}

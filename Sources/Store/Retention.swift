@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+
+/// Deletes what outlived its retention.
+///
+/// Horizons move first, in their own transaction, so a window read meanwhile already widens
+/// past the buckets about to go. Rows are then deleted a bounded batch per transaction: after
+/// days without pruning there can be millions, and one long transaction would hold the write
+/// lock past the agent's busy timeout.
+enum Retention {
+    /// Rows per delete transaction: tens of milliseconds of work.
+    static let rowsPerStep = 20_000
+
+    /// Records, per span, the oldest bucket that stays complete once pruning as of `now` is done.
+    /// Horizons never move back, so a clock set back does not resurrect deleted buckets.
+    static func advanceHorizons(now: Date, settings: StoreSettings, in db: Database) throws {
+        let nowSeconds = now.secondsSince1970(rounded: .down)
+        for span in RollupSpan.allCases {
+            let retention = span == .minute ? settings.minuteRollupRetention : settings.rollupRetention
+            // Whole buckets only: a bucket goes once all of it is older than the retention.
+            let oldestKept = span.floor(nowSeconds - Int64(retention))
+            try db.execute(sql: """
+                INSERT INTO retention_horizon (span, oldest_bucket) VALUES (?, ?)
+                ON CONFLICT (span) DO UPDATE SET oldest_bucket = max(oldest_bucket, excluded.oldest_bucket)
+                """, arguments: [span.seconds, oldestKept])
+        }
+    }
+
+    /// Deletes up to `rowsPerStep` expired raw probes and as many rollup rows behind their
+    /// horizons; true when a table may hold more.
+    static func deleteStep(now: Date, settings: StoreSettings, in db: Database) throws -> Bool {
+        let cutoff = StoredTime.microseconds(now) - Int64(settings.retention * 1_000_000)
+        var more = try ProbeRows.delete(before: cutoff, limit: rowsPerStep, in: db)
+        let horizons = try RetentionHorizons(db)
+        for span in RollupSpan.allCases {
+            let horizon = horizons.oldestBucket(of: span)
+            if horizon > .min {
+                more = try Rollups.delete(span: span, before: horizon, limit: rowsPerStep, in: db) || more
+            }
+        }
+        return more
+    }
+}
+
+/// Per span, the oldest bucket start that still holds all its probes. Spans never pruned have
+/// no horizon: all their buckets are complete.
+struct RetentionHorizons {
+    private var oldestBucket: [RollupSpan: Int64] = [:]
+
+    init(_ db: Database) throws {
+        for row in try Row.fetchAll(db, sql: "SELECT span, oldest_bucket FROM retention_horizon") {
+            if let span = RollupSpan(rawValue: row[0]) {
+                oldestBucket[span] = row[1]
+            }
+        }
+    }
+
+    func oldestBucket(of span: RollupSpan) -> Int64 {
+        oldestBucket[span] ?? .min
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+
+/// The database layout and its migrations.
+///
+/// Layout, and why:
+/// - `endpoint`, `vantage`: dictionaries, so a raw row stores two small ids instead of names
+///   and URLs. An endpoint whose URL changes gets a new id; queries group by name.
+/// - `probe`: one row per probe, timestamps in µs, vocabularies as `StoredVocabulary` codes.
+///   Only `export` reads it; nothing else scans it.
+/// - `rollup`: per (span, bucket, endpoint, vantage, POP region) the probe and ok counts plus
+///   a `summary` blob (`RollupCodec`): phase sums, TTFB and total sketches, counts per cache
+///   status, error class, provider, HTTP version and POP. Minute, hour and day spans live in
+///   one table so one upsert statement and one query statement serve them all. `WITHOUT ROWID`
+///   stores rows in key order: the rows of one span and time range sit on adjacent pages, and
+///   the key is not stored twice (table and index).
+/// - `latest_headers`: the last response headers per (endpoint, vantage), for the detail view;
+///   raw probes do not keep headers.
+/// - `retention_horizon`: per span, the oldest bucket that pruning left complete, so a window
+///   reaching further back widens to a coarser span instead of reporting partial figures.
+enum Schema {
+    /// `PRAGMA application_id` of cdntop databases ("cdnt"): tells a cdntop file from another
+    /// program's SQLite database before anything is written into it.
+    static let applicationID: Int32 = 0x6364_6E74
+
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                PRAGMA application_id = \(applicationID);
+                CREATE TABLE endpoint (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    site TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    UNIQUE (name, site, url)
+                );
+                CREATE TABLE vantage (
+                    id INTEGER PRIMARY KEY,
+                    label TEXT NOT NULL,
+                    continent INTEGER NOT NULL,  -- Continent code, 0 = unknown
+                    UNIQUE (label, continent)
+                );
+                CREATE TABLE probe (
+                    id INTEGER PRIMARY KEY,
+                    ts INTEGER NOT NULL,         -- µs since 1970 UTC
+                    endpoint_id INTEGER NOT NULL REFERENCES endpoint(id),
+                    vantage_id INTEGER NOT NULL REFERENCES vantage(id),
+                    provider INTEGER,            -- Provider code
+                    ok INTEGER NOT NULL,
+                    status INTEGER,
+                    http_version TEXT,
+                    cache INTEGER,               -- CacheStatus code, NULL = no cache layer
+                    cache_raw TEXT,
+                    pop TEXT,
+                    pop_region INTEGER,          -- Continent code
+                    age INTEGER,
+                    dns_us INTEGER NOT NULL,
+                    connect_us INTEGER NOT NULL,
+                    tls_us INTEGER NOT NULL,
+                    ttfb_us INTEGER NOT NULL,
+                    transfer_us INTEGER NOT NULL,
+                    total_us INTEGER NOT NULL,
+                    bytes INTEGER NOT NULL,
+                    redirects INTEGER NOT NULL,
+                    remote_ip TEXT,
+                    error INTEGER,               -- ProbeErrorClass code
+                    error_detail TEXT
+                );
+                CREATE INDEX probe_by_time ON probe (ts);
+                CREATE TABLE rollup (
+                    span INTEGER NOT NULL,       -- bucket length in seconds: 60, 3600, 86400
+                    bucket INTEGER NOT NULL,     -- bucket start, seconds since 1970 UTC
+                    endpoint_id INTEGER NOT NULL REFERENCES endpoint(id),
+                    vantage_id INTEGER NOT NULL REFERENCES vantage(id),
+                    pop_region INTEGER NOT NULL, -- Continent code, 0 = unknown
+                    probes INTEGER NOT NULL,
+                    ok INTEGER NOT NULL,
+                    summary BLOB NOT NULL,
+                    PRIMARY KEY (span, bucket, endpoint_id, vantage_id, pop_region)
+                ) WITHOUT ROWID;
+                CREATE TABLE latest_headers (
+                    endpoint_id INTEGER NOT NULL REFERENCES endpoint(id),
+                    vantage_id INTEGER NOT NULL REFERENCES vantage(id),
+                    ts INTEGER NOT NULL,         -- µs since 1970 UTC of the probe
+                    headers TEXT NOT NULL,       -- JSON array of {name, value}
+                    PRIMARY KEY (endpoint_id, vantage_id)
+                );
+                CREATE TABLE retention_horizon (
+                    span INTEGER PRIMARY KEY,
+                    oldest_bucket INTEGER NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }()
+
+    /// Opens the pool at `path`, refusing files cdntop must not touch, and brings the schema
+    /// up to date.
+    ///
+    /// An existing file is inspected through a plain connection first: opening a pool switches
+    /// the file to WAL mode, a change cdntop must not make to another program's database.
+    static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if size > 0 {
+            try DatabaseQueue(path: path, configuration: configuration).read { db in
+                try refuseForeignOrNewer(db, path: path)
+            }
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try migrator.migrate(pool)
+        return pool
+    }
+
+    private static func refuseForeignOrNewer(_ db: Database, path: String) throws {
+        let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        if applicationID != Self.applicationID {
+            let objectCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+            // A file left empty by an interrupted first run has no application id yet;
+            // anything else without ours belongs to another program.
+            guard applicationID == 0, objectCount == 0 else { throw StoreError.notCDNTop(path: path) }
+        }
+        if try migrator.hasBeenSuperseded(db) {
+            let known = Set(migrator.migrations)
+            let unknown = try migrator.appliedIdentifiers(db).filter { !known.contains($0) }
+            throw StoreError.newerSchema(path: path, unknownMigrations: unknown.sorted())
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import CDNTopCore
+import Foundation
+
+/// Why the probe database could not be opened, read or written. Every message names the file
+/// and says what to do, because the person reading it is at a terminal, maybe mid-incident.
+public enum StoreError: Error, Equatable, CustomStringConvertible, LocalizedError {
+    /// `openExisting` found no file: readers never create an empty database.
+    case missing(path: String)
+    /// The file exists but SQLite cannot read it as a database.
+    case notSQLite(path: String)
+    /// An SQLite database that another program created: cdntop will not write into it.
+    case notCDNTop(path: String)
+    /// A newer cdntop migrated this file to a schema this binary does not know.
+    case newerSchema(path: String, unknownMigrations: [String])
+    case cannotCreateDirectory(path: String, reason: String)
+    case cannotOpen(path: String, reason: String)
+    /// Another process held the write lock for longer than the busy timeout.
+    case busy(path: String, timeout: Double)
+    /// Rows or rollups that cannot be decoded: a damaged file.
+    case damaged(path: String, detail: String)
+    /// Any other SQLite failure, with SQLite's own message.
+    case failed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let path):
+            "No probe database at \(path). Run `cdntop probe` first to record probes there, "
+                + "or pass --db with the path of an existing one."
+        case .notSQLite(let path):
+            "\(path) is not an SQLite database. Pass --db with the path of a cdntop database, "
+                + "or move this file away so cdntop can create a new database there."
+        case .notCDNTop(let path):
+            "\(path) is an SQLite database that cdntop did not create, and cdntop will not "
+                + "write into another program's database. Pass --db with another path."
+        case .newerSchema(let path, let unknownMigrations):
+            "\(path) was written by a newer version of cdntop (schema "
+                + "\(unknownMigrations.joined(separator: ", "))). Upgrade cdntop, or pass --db "
+                + "with another path."
+        case .cannotCreateDirectory(let path, let reason):
+            "Cannot create the directory for the probe database \(path): \(reason). Create it "
+                + "yourself, or pass --db with a path in a writable directory."
+        case .cannotOpen(let path, let reason):
+            "Cannot open the probe database \(path): \(reason). Check that the path is a file "
+                + "you can read and write, in a directory you can write."
+        case .busy(let path, let timeout):
+            "The probe database \(path) stayed locked by another process for more than "
+                + "\(HumanDuration.format(seconds: timeout)). Try again; if this persists, look for a stuck cdntop process."
+        case .damaged(let path, let detail):
+            "The probe database \(path) looks damaged (\(detail)). Restore a backup, or move the "
+                + "file away to start a new database."
+        case .failed(let path, let reason):
+            "The probe database \(path) failed: \(reason)."
+        }
+    }
+
+    public var errorDescription: String? { description }
+}

@@ -1,0 +1,119 @@
+import CDNTopCore
+import Foundation
+import Store
+
+/// A directory of its own per test, removed afterwards, so parallel tests never share a file.
+struct TemporaryDirectory: ~Copyable {
+    let path: String
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("cdntop-store-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> String {
+        path + "/" + name
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+/// 2023-11-14 22:13:20 UTC: not aligned to any bucket, so tests cross minute, hour and day
+/// boundaries without planning to.
+let referenceTime = Date(timeIntervalSince1970: 1_700_000_000)
+
+/// A probe with every field set, to check that each one survives the database.
+func fullProbe(at timestamp: Date = referenceTime) -> ProbeResult {
+    ProbeResult(
+        timestamp: timestamp, endpoint: "fastly", site: "changelog.com",
+        url: "https://changelog.com/", vantage: Vantage(label: "eu-west", continent: .europe),
+        provider: .fastly, ok: true, status: 200, httpVersion: "2", cache: .hit,
+        cacheRaw: "MISS, HIT", pop: "FRA", popRegion: .europe, age: 1234,
+        timings: PhaseTimings(dns: 1500, connect: 12_000, tls: 25_000, ttfb: 80_000,
+                              transfer: 3000, total: 121_500),
+        bytes: 48_213, redirects: 2, remoteIP: "151.101.1.57", error: nil, errorDetail: nil,
+        headers: [HTTPHeader(name: "X-Cache", value: "MISS, HIT"),
+                  HTTPHeader(name: "X-Served-By", value: "cache-iad2120-IAD, cache-fra1-FRA")])
+}
+
+/// A failed probe: every optional field nil.
+func bareProbe(at timestamp: Date = referenceTime) -> ProbeResult {
+    ProbeResult(timestamp: timestamp, endpoint: "origin", site: "changelog.com",
+                url: "https://changelog-origin.fly.dev/", vantage: Vantage(label: "home"),
+                ok: false, error: nil)
+}
+
+/// Deterministic, varied probes: three endpoints, two vantage points, `count` probes about
+/// `interval` seconds apart, with failures, every cache status, unknown POPs and a heavy
+/// latency tail, so every rollup field and many bucket edges get exercised.
+func syntheticProbes(from start: Date, count: Int, every interval: Double = 40) -> [ProbeResult] {
+    let endpoints = [("fastly", Provider.fastly), ("bunny", .bunny), ("origin", .fly)]
+    let vantages = [Vantage(label: "eu-west", continent: .europe), Vantage(label: "us-east", continent: .northAmerica)]
+    let caches: [CacheStatus?] = [.hit, .hit, .miss, nil, .stale, .expired, .revalidated, .bypass, .dynamic]
+    let regions: [Continent?] = [.europe, .northAmerica, nil, .asia]
+    let pops: [String?] = ["FRA", "IAD", nil, "NRT", "AMS"]
+    let versions = ["1.1", "2", "3"]
+    var probes: [ProbeResult] = []
+    for index in 0..<count {
+        let endpoint = endpoints[index % endpoints.count]
+        let jitter = Double(index * 7 % 13) / 13 * interval / 2 + 0.25
+        let timestamp = start.addingTimeInterval(Double(index) * interval + jitter)
+        let failure: ProbeErrorClass? = index % 17 == 0 ? .timeout : index % 23 == 0 ? .httpStatus : nil
+        let responded = failure != .timeout
+        let ttfb = Int64(8000 + index * 7919 % 300_000) * (index % 31 == 0 ? 12 : 1)
+        probes.append(ProbeResult(
+            timestamp: timestamp, endpoint: endpoint.0, site: "changelog.com",
+            url: "https://\(endpoint.0).example/", vantage: vantages[index / 3 % vantages.count],
+            provider: endpoint.1, ok: failure == nil, status: responded ? (failure == nil ? 200 : 503) : nil,
+            httpVersion: responded ? versions[index % versions.count] : nil,
+            cache: responded ? caches[index % caches.count] : nil,
+            pop: responded ? pops[index % pops.count] : nil,
+            popRegion: responded ? regions[index % regions.count] : nil,
+            timings: PhaseTimings(dns: Int64(index % 5) * 300, connect: 9000, tls: 15_000, ttfb: ttfb,
+                                  transfer: Int64(index % 11) * 1000, total: ttfb + Int64(index % 11) * 1000),
+            bytes: 30_000, error: failure))
+    }
+    return probes
+}
+
+/// `syntheticProbes` at the default 40 s interval, for `hours`.
+func syntheticProbes(from start: Date, hours: Double) -> [ProbeResult] {
+    syntheticProbes(from: start, count: Int(hours * 90))
+}
+
+/// Records probes in rounds of `roundSize`, as the agent does.
+func record(_ probes: [ProbeResult], into store: ProbeStore, roundSize: Int = 10) throws {
+    var start = 0
+    while start < probes.count {
+        try store.record(Array(probes[start..<min(start + roundSize, probes.count)]))
+        start += roundSize
+    }
+}
+
+/// What the window's figures should be, computed straight from the raw rows.
+func rawAggregates(in store: ProbeStore, since: Date, until: Date) throws -> [AggregateKey: ProbeAggregate] {
+    var cells: [AggregateKey: ProbeAggregate] = [:]
+    try store.forEachProbe(since: since, until: until) { probe in
+        let key = AggregateKey(endpoint: probe.endpoint, vantage: probe.vantage, popRegion: probe.popRegion)
+        cells[key, default: ProbeAggregate()].add(probe)
+    }
+    return cells
+}
+
+func allProbes(in store: ProbeStore) throws -> [ProbeResult] {
+    var probes: [ProbeResult] = []
+    try store.forEachProbe(since: nil, until: nil) { probes.append($0) }
+    return probes
+}
+
+extension ProbeResult {
+    /// What the store gives back: everything but the headers.
+    var withoutHeaders: ProbeResult {
+        var copy = self
+        copy.headers = []
+        return copy
+    }
+}
