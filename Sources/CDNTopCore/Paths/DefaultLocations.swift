@@ -1,0 +1,27 @@
+/// Where cdntop keeps its files when no flag says otherwise, following the XDG base
+/// directory convention: config in `$XDG_CONFIG_HOME` (else `~/.config`), data in
+/// `$XDG_DATA_HOME` (else `~/.local/share`). Relative XDG values are ignored, as the
+/// specification asks. Pure: the environment is passed in, so tests need no real HOME.
+public enum DefaultLocations {
+    public static func configFile(environment: [String: String]) -> String {
+        base("XDG_CONFIG_HOME", fallback: ".config", environment) + "/cdntop/config.toml"
+    }
+
+    public static func databaseFile(environment: [String: String]) -> String {
+        base("XDG_DATA_HOME", fallback: ".local/share", environment) + "/cdntop/probes.sqlite"
+    }
+
+    /// Expands a leading `~/` in paths written in the config file.
+    public static func expandingTilde(_ path: String, environment: [String: String]) -> String {
+        path.hasPrefix("~/") ? home(environment) + path.dropFirst() : path
+    }
+
+    private static func base(_ variable: String, fallback: String, _ environment: [String: String]) -> String {
+        if let value = environment[variable], value.hasPrefix("/") { return value }
+        return home(environment) + "/" + fallback
+    }
+
+    private static func home(_ environment: [String: String]) -> String {
+        environment["HOME"] ?? "/"
+    }
+}
