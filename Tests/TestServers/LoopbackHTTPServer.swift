@@ -1,7 +1,6 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import Synchronization
 
 /// A real HTTP/1.1 server on 127.0.0.1 with routes that produce every situation a probe must
@@ -17,44 +16,37 @@ import Synchronization
 /// - `/headers?Name=Value&…` — 200 with those response headers (percent-decoded)
 /// - `/echo-host` — 200 with the request's Host header in `X-Seen-Host`
 public final class LoopbackHTTPServer: Sendable {
-    private let group: MultiThreadedEventLoopGroup
-    private let channel: any Channel
+    private let listener: LoopbackListener
     private let load: RequestLoad
-    public let port: Int
+
+    public var port: Int { listener.port }
 
     /// The most requests this server had in progress at once: how a test sees that a probe
     /// round really ran its transfers concurrently, without asserting on wall-clock time.
     public var maxConcurrentRequests: Int { load.maximum }
 
+    /// How many requests have arrived so far.
+    public var requestsReceived: Int { load.received }
+
     public static func start() throws -> LoopbackHTTPServer {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let load = RequestLoad()
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 1024)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(RouteHandler(load: load))
-                }
+        let listener = try LoopbackListener { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                try channel.pipeline.syncOperations.addHandler(RouteHandler(load: load))
             }
-        let channel = try bootstrap.bind(host: "127.0.0.1", port: 0).wait()
-        return LoopbackHTTPServer(group: group, channel: channel, load: load, port: channel.localAddress?.port ?? 0)
+        }
+        return LoopbackHTTPServer(listener: listener, load: load)
     }
 
-    private init(group: MultiThreadedEventLoopGroup, channel: any Channel, load: RequestLoad, port: Int) {
-        self.group = group
-        self.channel = channel
+    private init(listener: LoopbackListener, load: RequestLoad) {
+        self.listener = listener
         self.load = load
-        self.port = port
     }
 
     public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
-    public func stop() {
-        try? channel.close().wait()
-        try? group.syncShutdownGracefully()
-    }
+    public func stop() { listener.stop() }
 }
 
 /// Answers one request according to its path (see `LoopbackHTTPServer`).
@@ -103,12 +95,17 @@ private final class RouteHandler: ChannelInboundHandler {
 
 /// Counts requests in progress across the server's connections.
 private final class RequestLoad: Sendable {
-    private let counts = Mutex((current: 0, maximum: 0))
+    private let counts = Mutex((current: 0, maximum: 0, received: 0))
 
     var maximum: Int { counts.withLock { $0.maximum } }
+    var received: Int { counts.withLock { $0.received } }
 
     func begin() {
-        counts.withLock { $0.current += 1; $0.maximum = max($0.maximum, $0.current) }
+        counts.withLock {
+            $0.current += 1
+            $0.received += 1
+            $0.maximum = max($0.maximum, $0.current)
+        }
     }
 
     func end() {

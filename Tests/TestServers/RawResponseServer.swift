@@ -1,5 +1,4 @@
 import NIOCore
-import NIOPosix
 
 /// A TCP server on 127.0.0.1 that answers every connection with fixed bytes and closes it.
 ///
@@ -7,35 +6,23 @@ import NIOPosix
 /// lines, header values carrying terminal escape sequences, a connection closed before any
 /// reply. It waits for the end of the request head so the client has finished sending.
 public final class RawResponseServer: Sendable {
-    private let group: MultiThreadedEventLoopGroup
-    private let channel: any Channel
-    public let port: Int
+    private let listener: LoopbackListener
 
     public static func start(replying response: [UInt8]) throws -> RawResponseServer {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let channel = try ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(FixedReplyHandler(response: response))
-                }
+        RawResponseServer(listener: try LoopbackListener { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(FixedReplyHandler(response: response))
             }
-            .bind(host: "127.0.0.1", port: 0).wait()
-        return RawResponseServer(group: group, channel: channel, port: channel.localAddress?.port ?? 0)
+        })
     }
 
-    private init(group: MultiThreadedEventLoopGroup, channel: any Channel, port: Int) {
-        self.group = group
-        self.channel = channel
-        self.port = port
+    private init(listener: LoopbackListener) {
+        self.listener = listener
     }
 
-    public var url: String { "http://127.0.0.1:\(port)/" }
+    public var url: String { "http://127.0.0.1:\(listener.port)/" }
 
-    public func stop() {
-        try? channel.close().wait()
-        try? group.syncShutdownGracefully()
-    }
+    public func stop() { listener.stop() }
 }
 
 private final class FixedReplyHandler: ChannelInboundHandler {

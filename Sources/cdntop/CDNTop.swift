@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// `cdntop`: compare CDNs side by side. Each subcommand only parses its arguments and wires
+/// the library targets together; the work happens in Config, Probe, Store, Agent and Export.
+@main
+struct CDNTop: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cdntop",
+        abstract: "Compare CDNs side by side: probe one site through several providers and keep every probe.",
+        discussion: """
+            Exit status: 0 on success (failed probes are data, not errors), 2 when the config \
+            file is unusable, 3 when the probe database is unusable, 64 for bad arguments.
+            """,
+        version: "0.1.0",
+        subcommands: [ProbeCommand.self, ExportCommand.self]
+    )
+}

@@ -1,0 +1,95 @@
+import Agent
+import ArgumentParser
+import CDNTopCore
+import Config
+import Export
+import Foundation
+import Store
+
+/// `cdntop probe`: the headless agent that fills the probe database.
+struct ProbeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Probe every configured endpoint at its interval and store the results.",
+        discussion: """
+            Runs until SIGINT or SIGTERM, finishing the round in flight. With --once, runs one \
+            round and exits 0 even when endpoints fail: failures are stored as data.
+            """)
+
+    @OptionGroup var locations: Locations
+
+    @Flag(help: "Run one round and exit.")
+    var once = false
+
+    @Flag(help: "Print one JSON line per probe on stdout (DESIGN.md's fields).")
+    var json = false
+
+    @Option(help: ArgumentHelp("Label of this vantage point, e.g. eu-west (overrides [agent] region).", valueName: "NAME"))
+    var region: String?
+
+    func run() throws {
+        let config: CDNTopConfig
+        do {
+            config = try CDNTopConfig.load(path: locations.configPath)
+        } catch {
+            throw Failure.exit(error.description, status: Failure.config)
+        }
+        var vantage = config.vantage
+        if let region {
+            vantage = Vantage(label: region, continent: POPRegions.continent(vantageLabel: region))
+        }
+        let store: ProbeStore
+        do {
+            store = try ProbeStore(path: locations.databasePath(configured: config.database.path),
+                                   settings: StoreSettings.default.overriding(with: config.database))
+        } catch {
+            throw Failure.exit("\(error)", status: Failure.database)
+        }
+
+        let agent = ProbeAgent(endpoints: config.endpoints, vantage: vantage, store: store)
+        let output = StandardOutput(lineBuffered: true)
+        let writer = ProbeWriter(format: .jsonl)
+        if json {
+            agent.onResult = { output.writeLine(writer.line(for: $0)) }
+        }
+        agent.onRound = { report in
+            FileHandle.standardError.write(Data((RoundSummary.line(for: report) + "\n").utf8))
+        }
+        if once {
+            agent.runRound()
+        } else {
+            agent.run(until: StopSignal())
+        }
+        output.flush()
+    }
+}
+
+extension StoreSettings {
+    /// The store settings with the config file's `[database]` values applied.
+    func overriding(with database: CDNTopConfig.DatabaseSettings) -> StoreSettings {
+        var settings = self
+        if let retention = database.retention { settings.retention = retention }
+        if let rollupRetention = database.rollupRetention { settings.rollupRetention = rollupRetention }
+        return settings
+    }
+}
+
+/// The one line per round the agent writes to stderr, for a person watching it run.
+enum RoundSummary {
+    static func line(for report: ProbeAgent.RoundReport) -> String {
+        let failed = report.results.filter { !$0.ok }
+        var text = "round: \(report.results.count) probes, \(report.results.count - failed.count) ok"
+        if !failed.isEmpty {
+            let reasons = failed.map { "\($0.endpoint) \($0.error?.rawValue ?? "error")" }
+            text += ", \(failed.count) failed (\(reasons.joined(separator: ", ")))"
+        }
+        text += String(format: " in %.0f ms", report.wallSeconds * 1000)
+        if let storeError = report.storeError {
+            text += "; NOT STORED YET, will retry next round: \(storeError)"
+        }
+        if report.droppedProbes > 0 {
+            text += "; dropped \(report.droppedProbes) oldest unstored probes"
+        }
+        return text
+    }
+}

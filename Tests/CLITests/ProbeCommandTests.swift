@@ -1,0 +1,195 @@
+import Foundation
+import TestServers
+import Testing
+
+@Suite("cdntop probe and export, end to end", .serialized)
+struct ProbeCommandTests {
+    static let designFields: Set<String> = [
+        "ts", "endpoint", "site", "url", "region", "provider", "ok", "status", "http_version", "cache",
+        "cache_raw", "pop", "pop_region", "age", "dns_ms", "connect_ms", "tls_ms", "ttfb_ms",
+        "transfer_ms", "total_ms", "bytes", "redirects", "remote_ip", "error", "error_detail",
+    ]
+
+    func config(_ server: LoopbackHTTPServer, refusedPort: Int) -> String {
+        """
+        [agent]
+        region = "eu-west"
+
+        [[endpoint]]
+        name = "fastly"
+        site = "loopback"
+        url = "\(server.url("/headers?X-Served-By=cache-fra1-FRA&X-Cache=HIT&Via=1.1%20varnish"))"
+
+        [[endpoint]]
+        name = "origin"
+        site = "loopback"
+        url = "\(server.url("/delay/5"))"
+        origin = true
+
+        [[endpoint]]
+        name = "down"
+        site = "loopback"
+        url = "http://127.0.0.1:\(refusedPort)/"
+        """
+    }
+
+    @Test func onceJsonPrintsOneDesignLinePerProbeAndExitsZeroDespiteFailures() throws {
+        let server = try LoopbackHTTPServer.start()
+        defer { server.stop() }
+        let cli = try CLIRunner()
+        try cli.writeConfig(config(server, refusedPort: FreePort.next()))
+        let outcome = try cli.run(["probe", "--once", "--json", "--config", cli.configPath, "--db", cli.databasePath])
+
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.lines.count == 3)
+        var byName: [String: [String: Any]] = [:]
+        for line in outcome.lines {
+            let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(Set(object.keys) == Self.designFields)
+            byName[object["endpoint"] as? String ?? ""] = object
+        }
+        #expect(byName["fastly"]?["provider"] as? String == "fastly")
+        #expect(byName["fastly"]?["cache"] as? String == "HIT")
+        #expect(byName["fastly"]?["pop_region"] as? String == "Europe")
+        #expect(byName["fastly"]?["region"] as? String == "eu-west")
+        #expect(byName["origin"]?["ok"] as? Bool == true)
+        #expect(byName["down"]?["error"] as? String == "connect")
+        #expect(outcome.stderr.contains("round: 3 probes, 2 ok, 1 failed (down connect)"))
+    }
+
+    @Test func theDatabaseIsReusedAcrossRunsAndExported() throws {
+        let server = try LoopbackHTTPServer.start()
+        defer { server.stop() }
+        let cli = try CLIRunner()
+        try cli.writeConfig(config(server, refusedPort: FreePort.next()))
+        for region in ["eu-west", "us-east"] {
+            let run = try cli.run(["probe", "--once", "--region", region, "--config", cli.configPath, "--db", cli.databasePath])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.isEmpty, "without --json stdout stays clean")
+        }
+        let jsonl = try cli.run(["export", "--db", cli.databasePath])
+        #expect(jsonl.status == 0, "\(jsonl.stderr)")
+        #expect(jsonl.lines.count == 6, "both runs' probes are in the one database")
+        let regions = try jsonl.lines.map {
+            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["region"] as? String
+        }
+        #expect(Set(regions.compactMap { $0 }) == ["eu-west", "us-east"])
+
+        let csv = try cli.run(["export", "--format", "csv", "--since", "1h", "--db", cli.databasePath])
+        #expect(csv.lines.count == 7)
+        #expect(csv.lines.first?.hasPrefix("ts,endpoint,site,url,region,") == true)
+
+        let future = try cli.run(["export", "--since", "2999-01-01T00:00:00Z", "--db", cli.databasePath])
+        #expect(future.status == 0)
+        #expect(future.stdout.isEmpty)
+    }
+
+    @Test func aBadConfigExitsTwoWithTheLocation() throws {
+        let cli = try CLIRunner()
+        try cli.writeConfig("[[endpoint]]\nname = \"a\"\nurl = \"http://a.example/\"\ninterval = \"often\"\n")
+        let outcome = try cli.run(["probe", "--once", "--config", cli.configPath, "--db", cli.databasePath])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("config.toml:4: endpoint \"a\": interval: \"often\" is not a duration"))
+        #expect(!FileManager.default.fileExists(atPath: cli.databasePath), "nothing was created")
+    }
+
+    @Test func anUnusableDatabaseExitsThree() throws {
+        let cli = try CLIRunner()
+        try cli.writeConfig("[[endpoint]]\nname = \"a\"\nurl = \"http://127.0.0.1:1/\"\n")
+        try "not a database, just text".write(toFile: cli.databasePath, atomically: true, encoding: .utf8)
+        let probe = try cli.run(["probe", "--once", "--config", cli.configPath, "--db", cli.databasePath])
+        #expect(probe.status == 3)
+        #expect(probe.stderr.contains(cli.databasePath))
+        #expect(try String(contentsOfFile: cli.databasePath, encoding: .utf8) == "not a database, just text", "the file is left alone")
+
+        let missing = cli.directory.appendingPathComponent("missing.sqlite").path
+        let export = try cli.run(["export", "--db", missing])
+        #expect(export.status == 3)
+        #expect(!FileManager.default.fileExists(atPath: missing), "export never creates an empty database")
+    }
+
+    @Test func badSinceIsAUsageError() throws {
+        let cli = try CLIRunner()
+        let outcome = try cli.run(["export", "--since", "yesterday-ish", "--db", cli.databasePath])
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.contains("--since"))
+    }
+
+    /// SIGTERM while a round is in flight: the round finishes, is stored, and the agent exits 0.
+    @Test func sigtermFinishesTheRoundInFlight() throws {
+        let server = try LoopbackHTTPServer.start()
+        defer { server.stop() }
+        let cli = try CLIRunner()
+        try cli.writeConfig("""
+            [[endpoint]]
+            name = "slow"
+            url = "\(server.url("/delay/1500"))"
+            interval = "1h"
+            """)
+        let (process, out, err) = try cli.start(["probe", "--json", "--config", cli.configPath, "--db", cli.databasePath])
+        let deadline = Date().addingTimeInterval(10)
+        while server.requestsReceived == 0, Date() < deadline { usleep(10_000) }
+        #expect(server.requestsReceived == 1, "the round is in flight")
+        kill(process.processIdentifier, SIGTERM)
+        let outcome = CLIRunner.finish(process, out, err)
+
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.lines.count == 1)
+        let export = try cli.run(["export", "--db", cli.databasePath])
+        let stored = try #require(JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any])
+        #expect(stored["ok"] as? Bool == true)
+        #expect((stored["ttfb_ms"] as? Double ?? 0) >= 1500)
+    }
+
+    @Test func hostileHeadersNeverReachStdout() throws {
+        let reply = "HTTP/1.1 200 OK\r\nX-Cache-Status: HIT\u{1b}]0;pwned\u{07}\r\nServer: nginx\r\nContent-Length: 0\r\n\r\n"
+        let raw = try RawResponseServer.start(replying: Array(reply.utf8))
+        defer { raw.stop() }
+        let cli = try CLIRunner()
+        try cli.writeConfig("[[endpoint]]\nname = \"evil\"\nurl = \"\(raw.url)\"\n")
+        let outcome = try cli.run(["probe", "--once", "--json", "--config", cli.configPath, "--db", cli.databasePath])
+        #expect(outcome.status == 0)
+        #expect(!outcome.stdout.utf8.contains(0x1B))
+        #expect(!outcome.stdout.utf8.contains(0x07))
+        #expect(outcome.stdout.contains("\"cache\":null,\"cache_raw\":\"HIT]0;pwned\""), "a garbled status is kept raw, not guessed")
+        let export = try cli.run(["export", "--format", "csv", "--db", cli.databasePath])
+        #expect(!export.stdout.utf8.contains(0x1B), "nothing hostile was stored either")
+    }
+}
+
+@Suite("cdntop probe killed between rounds")
+struct KilledAgentTests {
+    /// SIGKILL gives no chance to clean up: every round the agent reported as stored must
+    /// still be in the database afterwards.
+    @Test func noStoredRoundIsLostToSIGKILL() throws {
+        let server = try LoopbackHTTPServer.start()
+        defer { server.stop() }
+        let cli = try CLIRunner()
+        try cli.writeConfig("""
+            [[endpoint]]
+            name = "a"
+            url = "\(server.url("/delay/1"))"
+            interval = "100ms"
+
+            [[endpoint]]
+            name = "b"
+            url = "\(server.url("/status/500"))"
+            interval = "100ms"
+            """)
+        let (process, out, err) = try cli.start(["probe", "--json", "--config", cli.configPath, "--db", cli.databasePath])
+        var printed = 0
+        let deadline = Date().addingTimeInterval(10)
+        while printed < 8, Date() < deadline {
+            printed += out.fileHandleForReading.availableData.split(separator: UInt8(ascii: "\n")).count
+        }
+        kill(process.processIdentifier, SIGKILL)
+        let rest = CLIRunner.finish(process, out, err)
+        let roundsReported = rest.stderr.split(separator: "\n").filter { $0.hasPrefix("round:") }.count
+        #expect(roundsReported >= 3, "8 JSON lines mean four rounds ran; the last may have died before its write")
+
+        let export = try cli.run(["export", "--db", cli.databasePath])
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.lines.count >= roundsReported * 2, "every reported round is stored")
+        #expect(export.lines.count % 2 == 0, "rounds are stored whole or not at all")
+    }
+}
