@@ -167,6 +167,7 @@ final class Transfer {
             site: endpoint.site,
             url: endpoint.url,
             vantage: vantage,
+            isOrigin: endpoint.isOrigin,
             provider: classification.provider,
             ok: error == nil,
             status: status > 0 ? status : nil,

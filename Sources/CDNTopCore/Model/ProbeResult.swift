@@ -11,6 +11,9 @@ public struct ProbeResult: Sendable, Hashable {
     public var site: String
     public var url: String
     public var vantage: Vantage
+    /// The endpoint is its site's no-CDN baseline (`origin = true`). Not a JSON line field:
+    /// it travels to the database so reports made there know the baseline without the config.
+    public var isOrigin: Bool
     public var provider: Provider?
     /// True when the probe completed with a 1xx–3xx final status and no error.
     public var ok: Bool
@@ -37,7 +40,7 @@ public struct ProbeResult: Sendable, Hashable {
     public var headers: [HTTPHeader]
 
     public init(timestamp: Date, endpoint: String, site: String, url: String, vantage: Vantage,
-                provider: Provider? = nil, ok: Bool, status: Int? = nil, httpVersion: String? = nil,
+                isOrigin: Bool = false, provider: Provider? = nil, ok: Bool, status: Int? = nil, httpVersion: String? = nil,
                 cache: CacheStatus? = nil, cacheRaw: String? = nil, pop: String? = nil,
                 popRegion: Continent? = nil, age: Int? = nil, timings: PhaseTimings = .zero,
                 bytes: Int64 = 0, redirects: Int = 0, remoteIP: String? = nil,
@@ -47,6 +50,7 @@ public struct ProbeResult: Sendable, Hashable {
         self.site = site
         self.url = url
         self.vantage = vantage
+        self.isOrigin = isOrigin
         self.provider = provider
         self.ok = ok
         self.status = status
