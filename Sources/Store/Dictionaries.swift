@@ -8,25 +8,47 @@ struct DictionaryIDs: Hashable {
 }
 
 /// An endpoint as raw probes record it: a config edit that changes the URL starts a new entry,
-/// so old probes still export with the URL they were sent to.
+/// so old probes still export with the URL they were sent to. The origin flag is not part of
+/// it: flipping the flag in the config updates the entry instead (`Dictionaries`).
 struct EndpointEntry: Hashable {
     var name: String
     var site: String
     var url: String
+
+    init(of probe: ProbeResult) {
+        name = probe.endpoint
+        site = probe.site
+        url = probe.url
+    }
 }
 
 /// The `endpoint` and `vantage` tables. Entries are never deleted, so an id, once read, stays
 /// valid for every process sharing the file.
+///
+/// `endpoint` is also the catalog a report is labelled from, and the newest probe decides what
+/// is current in it. Each entry keeps the time of its newest probe and the origin flag that
+/// probe carried; of several entries with one (name, site), made by URL edits, the current
+/// one has the newest probe (the one added last on a tie). The newest probe rather than the
+/// last write, as for `latest_headers`: a late write of an older round must not bring back a
+/// URL or a flag the config has moved away from.
 enum Dictionaries {
-    /// The ids of each probe's endpoint and vantage, adding the missing entries.
+    /// The ids of each probe's endpoint and vantage, adding the missing entries and bringing
+    /// the endpoints' flags and newest probe times up to date.
     static func ids(for round: [ProbeResult], in db: Database) throws -> [DictionaryIDs] {
-        var endpointIDs: [EndpointEntry: Int64] = [:]
+        var newest: [EndpointEntry: ProbeResult] = [:]
+        for probe in round {
+            let entry = EndpointEntry(of: probe)
+            if let kept = newest[entry], kept.timestamp > probe.timestamp { continue }
+            newest[entry] = probe
+        }
+        let endpointIDs = try newest.mapValues { try id(ofEndpointOf: $0, in: db) }
         var vantageIDs: [Vantage: Int64] = [:]
         return try round.map { probe in
-            let entry = EndpointEntry(name: probe.endpoint, site: probe.site, url: probe.url)
-            return DictionaryIDs(
-                endpoint: try remembered(entry, in: &endpointIDs) { try id(of: $0, in: db) },
-                vantage: try remembered(probe.vantage, in: &vantageIDs) { try id(of: $0, in: db) })
+            guard let endpoint = endpointIDs[EndpointEntry(of: probe)] else {
+                preconditionFailure("every endpoint of the round was recorded above")
+            }
+            return DictionaryIDs(endpoint: endpoint,
+                                 vantage: try remembered(probe.vantage, in: &vantageIDs) { try id(of: $0, in: db) })
         }
     }
 
@@ -39,12 +61,24 @@ enum Dictionaries {
         return id
     }
 
-    static func endpoints(in db: Database) throws -> [Int64: EndpointEntry] {
-        var entries: [Int64: EndpointEntry] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, name, site, url FROM endpoint") {
-            entries[row[0]] = EndpointEntry(name: row[1], site: row[2], url: row[3])
+    /// Every endpoint entry by id, each with its current flag: what probes and rollups refer to.
+    static func endpoints(in db: Database) throws -> [Int64: StoredEndpoint] {
+        var entries: [Int64: StoredEndpoint] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, name, site, url, is_origin FROM endpoint") {
+            entries[row[0]] = StoredEndpoint(name: row[1], site: row[2], url: row[3], isOrigin: row[4])
         }
         return entries
+    }
+
+    /// The current entry of each (name, site), sorted by site, then name.
+    static func catalog(in db: Database) throws -> [StoredEndpoint] {
+        try Row.fetchAll(db, sql: """
+            SELECT name, site, url, is_origin FROM (
+                SELECT name, site, url, is_origin, row_number() OVER (
+                    PARTITION BY name, site ORDER BY last_probe DESC, id DESC) AS recency
+                FROM endpoint)
+            WHERE recency = 1 ORDER BY site, name
+            """).map { StoredEndpoint(name: $0[0], site: $0[1], url: $0[2], isOrigin: $0[3]) }
     }
 
     static func vantages(in db: Database) throws -> [Int64: Vantage] {
@@ -55,15 +89,22 @@ enum Dictionaries {
         return entries
     }
 
-    private static func id(of entry: EndpointEntry, in db: Database) throws -> Int64 {
-        let arguments: StatementArguments = [entry.name, entry.site, entry.url]
-        if let id = try Int64.fetchOne(db.cachedStatement(
-            sql: "SELECT id FROM endpoint WHERE name = ? AND site = ? AND url = ?"), arguments: arguments) {
-            return id
+    /// Adds or updates the entry of `probe`, the newest of its entry in the round, and
+    /// returns its id: one statement per endpoint and round.
+    private static func id(ofEndpointOf probe: ProbeResult, in db: Database) throws -> Int64 {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO endpoint (name, site, url, is_origin, last_probe) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (name, site, url) DO UPDATE SET
+                is_origin = CASE WHEN excluded.last_probe >= last_probe THEN excluded.is_origin ELSE is_origin END,
+                last_probe = max(last_probe, excluded.last_probe)
+            RETURNING id
+            """)
+        let arguments: StatementArguments = [probe.endpoint, probe.site, probe.url, probe.isOrigin,
+                                             StoredTime.microseconds(probe.timestamp)]
+        guard let id = try Int64.fetchOne(statement, arguments: arguments) else {
+            throw DamagedData("the endpoint \(probe.endpoint) was neither added nor found")
         }
-        try db.cachedStatement(sql: "INSERT INTO endpoint (name, site, url) VALUES (?, ?, ?)")
-            .execute(arguments: arguments)
-        return db.lastInsertedRowID
+        return id
     }
 
     private static func id(of vantage: Vantage, in db: Database) throws -> Int64 {

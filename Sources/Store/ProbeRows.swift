@@ -51,7 +51,7 @@ enum ProbeRows {
         return db.changesCount == limit
     }
 
-    private static func probe(from row: Row, endpoints: [Int64: EndpointEntry],
+    private static func probe(from row: Row, endpoints: [Int64: StoredEndpoint],
                               vantages: [Int64: Vantage]) throws -> ProbeResult {
         let endpointID: Int64 = row[1]
         let vantageID: Int64 = row[2]
@@ -61,6 +61,7 @@ enum ProbeRows {
         return ProbeResult(
             timestamp: StoredTime.date(microseconds: row[0]),
             endpoint: endpoint.name, site: endpoint.site, url: endpoint.url, vantage: vantage,
+            isOrigin: endpoint.isOrigin,
             provider: try Provider.decode(storedCode: row[3]), ok: row[4], status: row[5],
             httpVersion: row[6], cache: try CacheStatus.decode(storedCode: row[7]), cacheRaw: row[8],
             pop: row[9], popRegion: try Continent.decode(storedCode: row[10]), age: row[11],

@@ -73,7 +73,9 @@ public final class ProbeStore: Sendable {
 
     /// Calls `body` with every probe in `[since, until)` (open-ended when nil), oldest first,
     /// reading one row at a time so an export of millions of probes runs in constant memory.
-    /// Probes come back as recorded, to the microsecond, except that `headers` is empty.
+    /// Probes come back as recorded, to the microsecond, except that `headers` is empty and
+    /// `isOrigin` is the endpoint's current flag (see `endpoints()`), not necessarily the one
+    /// it had when the probe was sent: the flag is kept per endpoint, not per probe.
     /// The rows are read in one transaction: `body` sees a consistent snapshot while the agent
     /// keeps writing. `body` must not call back into this store (GRDB accesses do not nest).
     public func forEachProbe(since: Date?, until: Date?, _ body: (ProbeResult) throws -> Void) throws {
@@ -91,6 +93,19 @@ public final class ProbeStore: Sendable {
     public func lastHeaders(endpoint: String, vantage: String) throws -> [HTTPHeader] {
         try access {
             try pool.read { db in try LatestHeaders.fetch(endpoint: endpoint, vantage: vantage, in: db) }
+        }
+    }
+
+    /// Every endpoint ever recorded, one per (name, site), sorted by site, then name, so a
+    /// report can group and label its figures without the config. Endpoints that left the
+    /// config or whose probes were pruned stay listed: filter by the window's cells.
+    ///
+    /// When an endpoint's URL was edited, its entry with the newest probe is returned (on a
+    /// tie, the one recorded last); `isOrigin` is the flag its newest probe carried. Newest by
+    /// probe time, not by write: a late write of an older round does not undo a config edit.
+    public func endpoints() throws -> [StoredEndpoint] {
+        try access {
+            try pool.read { db in try Dictionaries.catalog(in: db) }
         }
     }
 

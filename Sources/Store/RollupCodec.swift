@@ -3,23 +3,26 @@ import CDNTopCore
 /// The `summary` blob of a rollup row: everything in a `ProbeAggregate` except the probe and
 /// ok counts, which are columns so the file can be checked with the sqlite3 shell.
 ///
-/// Layout (varints unless noted): format version (byte); the six phase sums (zigzag), dns to
-/// total; the TTFB and total sketches (`QuantileSketch.write(to:)`); then five counted lists,
-/// each a length followed by (key, count) pairs: cache statuses by code with 0 for "no cache
-/// layer", error classes by code, providers by code, HTTP versions and POPs by string.
-/// A minute row with one probe takes about 40 bytes.
+/// Layout (varints unless noted): format version (byte); then per phase, in
+/// `ProbeAggregate.phases` order (dns, connect, tls, ttfb, transfer, total), its sum (zigzag)
+/// and its sketch (`QuantileSketch.write(to:)`); then five counted lists, each a length
+/// followed by (key, count) pairs: cache statuses by code with 0 for "no cache layer", error
+/// classes by code, providers by code, HTTP versions and POPs by string.
+///
+/// Size: a minute row holding one successful probe takes about 120 bytes, most of it the six
+/// one-value sketches (14–17 bytes each, 9 for a phase of 0 µs); a failed probe's row, with
+/// six empty sketches, about 25. Rows of many probes grow by about two bytes per occupied
+/// sketch bin: an hour of 40 probes with widely spread phases takes about 550 bytes.
 enum RollupCodec {
     static let formatVersion: UInt8 = 1
 
     static func encode(_ aggregate: ProbeAggregate) -> [UInt8] {
         var writer = BinaryWriter()
         writer.write(byte: formatVersion)
-        let sums = aggregate.timingSums
-        for sum in [sums.dns, sums.connect, sums.tls, sums.ttfb, sums.transfer, sums.total] {
-            writer.write(signed: sum)
+        for phase in ProbeAggregate.phases {
+            writer.write(signed: aggregate.timingSums[keyPath: phase.timing])
+            aggregate[keyPath: phase.sketch].write(to: &writer)
         }
-        aggregate.ttfb.write(to: &writer)
-        aggregate.total.write(to: &writer)
         var cacheCounts = aggregate.cache.map { (code: $0.key.storedCode, count: $0.value) }
         if aggregate.uncached > 0 {
             cacheCounts.append((code: 0, count: aggregate.uncached))
@@ -44,12 +47,10 @@ enum RollupCodec {
             }
             aggregate.count += probes
             aggregate.okCount += ok
-            aggregate.timingSums = aggregate.timingSums + PhaseTimings(
-                dns: try reader.readSigned(), connect: try reader.readSigned(),
-                tls: try reader.readSigned(), ttfb: try reader.readSigned(),
-                transfer: try reader.readSigned(), total: try reader.readSigned())
-            try aggregate.ttfb.merge(reading: &reader)
-            try aggregate.total.merge(reading: &reader)
+            for phase in ProbeAggregate.phases {
+                aggregate.timingSums[keyPath: phase.timing] += try reader.readSigned()
+                try aggregate[keyPath: phase.sketch].merge(reading: &reader)
+            }
             try readCodedCounts(from: &reader) { code, count throws(DamagedData) in
                 if code == 0 {
                     aggregate.uncached += count

@@ -5,11 +5,13 @@ import GRDB
 ///
 /// Layout, and why:
 /// - `endpoint`, `vantage`: dictionaries, so a raw row stores two small ids instead of names
-///   and URLs. An endpoint whose URL changes gets a new id; queries group by name.
+///   and URLs. An endpoint whose URL changes gets a new id; queries group by name. `endpoint`
+///   doubles as the catalog reports are labelled from without the config: it keeps each
+///   entry's origin flag and newest probe time, which decide what is current (`Dictionaries`).
 /// - `probe`: one row per probe, timestamps in µs, vocabularies as `StoredVocabulary` codes.
 ///   Only `export` reads it; nothing else scans it.
 /// - `rollup`: per (span, bucket, endpoint, vantage, POP region) the probe and ok counts plus
-///   a `summary` blob (`RollupCodec`): phase sums, TTFB and total sketches, counts per cache
+///   a `summary` blob (`RollupCodec`): per phase a sum and a sketch, counts per cache
 ///   status, error class, provider, HTTP version and POP. Minute, hour and day spans live in
 ///   one table so one upsert statement and one query statement serve them all. `WITHOUT ROWID`
 ///   stores rows in key order: the rows of one span and time range sit on adjacent pages, and
@@ -33,6 +35,8 @@ enum Schema {
                     name TEXT NOT NULL,
                     site TEXT NOT NULL,
                     url TEXT NOT NULL,
+                    is_origin INTEGER NOT NULL,  -- the flag of the newest probe recorded
+                    last_probe INTEGER NOT NULL, -- µs since 1970 UTC of the newest probe
                     UNIQUE (name, site, url)
                 );
                 CREATE TABLE vantage (

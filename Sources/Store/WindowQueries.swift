@@ -67,7 +67,7 @@ enum WindowQueries {
 
 /// Endpoint names and vantages by dictionary id, read once per query.
 private struct KeyNames {
-    private let endpoints: [Int64: EndpointEntry]
+    private let endpoints: [Int64: StoredEndpoint]
     private let vantages: [Int64: Vantage]
 
     init(_ db: Database) throws {

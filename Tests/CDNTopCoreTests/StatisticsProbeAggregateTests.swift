@@ -7,12 +7,12 @@ struct StatisticsProbeAggregateTests {
     private let vantage = Vantage(label: "eu-west", continent: .europe)
 
     private func probe(ok: Bool = true, status: Int? = 200, cache: CacheStatus? = .hit,
-                       error: ProbeErrorClass? = nil, ttfb: Int64 = 40_000,
-                       version: String? = "2", pop: String? = "FRA") -> ProbeResult {
+                       error: ProbeErrorClass? = nil, dns: Int64 = 1000, tls: Int64 = 3000,
+                       ttfb: Int64 = 40_000, version: String? = "2", pop: String? = "FRA") -> ProbeResult {
         ProbeResult(timestamp: Date(timeIntervalSince1970: 1_700_000_000), endpoint: "fastly",
                     site: "changelog.com", url: "https://changelog.com/", vantage: vantage,
                     provider: .fastly, ok: ok, status: status, httpVersion: version, cache: cache,
-                    pop: pop, timings: PhaseTimings(dns: 1000, connect: 2000, tls: 3000, ttfb: ttfb,
+                    pop: pop, timings: PhaseTimings(dns: dns, connect: 2000, tls: tls, ttfb: ttfb,
                                                     transfer: 500, total: ttfb + 500),
                     error: error)
     }
@@ -26,11 +26,43 @@ struct StatisticsProbeAggregateTests {
                             version: nil, pop: nil))
         #expect(aggregate.count == 3)
         #expect(aggregate.okCount == 2)
-        #expect(aggregate.ttfb.count == 2 && aggregate.total.count == 2)
+        #expect(ProbeAggregate.phases.allSatisfy { aggregate[keyPath: $0.sketch].count == 2 })
         #expect(aggregate.meanMicroseconds(\.ttfb) == 50_000)
         #expect(aggregate.timingSums.dns == 2000)
         #expect(aggregate.errors == [.timeout: 1])
         #expect(aggregate.providers == [.fastly: 3])
+    }
+
+    @Test("each phase feeds its own sketch, in the order probes go through them")
+    func phaseSketches() throws {
+        let timings = PhaseTimings(dns: 1100, connect: 2200, tls: 3300, ttfb: 44_000, transfer: 550, total: 51_150)
+        var aggregate = ProbeAggregate()
+        aggregate.add(ProbeResult(timestamp: Date(timeIntervalSince1970: 1_700_000_000), endpoint: "fastly",
+                                  site: "changelog.com", url: "https://changelog.com/", vantage: vantage,
+                                  ok: true, status: 200, timings: timings))
+        #expect(ProbeAggregate.phases.map(\.name) == ["dns", "connect", "tls", "ttfb", "transfer", "total"])
+        for phase in ProbeAggregate.phases {
+            let sketch = aggregate[keyPath: phase.sketch]
+            #expect(sketch.min == Double(timings[keyPath: phase.timing]), "\(phase.name)")
+            #expect(sketch.count == 1, "\(phase.name)")
+        }
+        #expect(aggregate.tls.quantile(0.5) == 3300 && aggregate.transfer.quantile(0.5) == 550)
+    }
+
+    @Test("a phase of 0 µs (TLS over plain HTTP) has median 0, not nil; no success has none")
+    func zeroPhases() {
+        var aggregate = ProbeAggregate()
+        for dns: Int64 in [0, 0, 5000] {
+            aggregate.add(probe(dns: dns, tls: 0))
+        }
+        #expect(aggregate.tls.quantile(0.5) == 0)
+        #expect(aggregate.tls.count == 3 && aggregate.tls.max == 0)
+        #expect(aggregate.dns.quantile(0.5) == 0)
+        #expect(aggregate.dns.quantile(1) == 5000)
+        #expect(aggregate.meanMicroseconds(\.tls) == 0)
+        var failures = ProbeAggregate()
+        failures.add(probe(ok: false, status: nil, cache: nil, error: .connect))
+        #expect(ProbeAggregate.phases.allSatisfy { failures[keyPath: $0.sketch].quantile(0.5) == nil })
     }
 
     @Test("no cache layer is counted only for probes that got a response")
@@ -61,7 +93,8 @@ struct StatisticsProbeAggregateTests {
 
     @Test("merging equals adding every probe to one aggregate")
     func mergeEqualsAdd() {
-        let probes = [probe(), probe(cache: .miss, ttfb: 90_000), probe(cache: nil, version: "1.1"),
+        let probes = [probe(), probe(cache: .miss, dns: 0, ttfb: 90_000), probe(cache: nil, tls: 0, version: "1.1"),
+                      probe(dns: 30_000, tls: 9000, ttfb: 55_000),
                       probe(ok: false, status: 500, cache: .dynamic, error: .httpStatus, pop: "IAD")]
         var all = ProbeAggregate()
         probes.forEach { all.add($0) }
@@ -71,5 +104,8 @@ struct StatisticsProbeAggregateTests {
         probes.dropFirst(2).forEach { second.add($0) }
         first.merge(second)
         #expect(first == all)
+        // Every phase sketch took part, zeros included.
+        #expect(ProbeAggregate.phases.allSatisfy { first[keyPath: $0.sketch].count == 4 })
+        #expect(first.dns.min == 0 && first.dns.max == 30_000 && first.tls.min == 0)
     }
 }

@@ -1,6 +1,7 @@
 import CDNTopCore
 import Foundation
 import Store
+import TestServers
 import Testing
 
 @Suite("Sharing the database")
@@ -89,8 +90,8 @@ struct StoreConcurrencyTests {
         for index in 1..<Self.rounds {
             try writer.record(Self.round(index))
         }
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stdout = PipeReader.readToEnd(output.fileHandleForReading)
+        let stderr = String(decoding: PipeReader.readToEnd(errors.fileHandleForReading), as: UTF8.self)
         shell.waitUntilExit()
         #expect(shell.terminationStatus == 0)
         #expect(stderr.isEmpty, "\(stderr)")

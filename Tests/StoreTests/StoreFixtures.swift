@@ -39,18 +39,22 @@ func fullProbe(at timestamp: Date = referenceTime) -> ProbeResult {
                   HTTPHeader(name: "X-Served-By", value: "cache-iad2120-IAD, cache-fra1-FRA")])
 }
 
-/// A failed probe: every optional field nil.
+/// A failed probe of the site's origin: every optional field nil.
 func bareProbe(at timestamp: Date = referenceTime) -> ProbeResult {
     ProbeResult(timestamp: timestamp, endpoint: "origin", site: "changelog.com",
                 url: "https://changelog-origin.fly.dev/", vantage: Vantage(label: "home"),
-                ok: false, error: nil)
+                isOrigin: true, ok: false, error: nil)
 }
 
 /// Deterministic, varied probes: three endpoints, two vantage points, `count` probes about
-/// `interval` seconds apart, with failures, every cache status, unknown POPs and a heavy
-/// latency tail, so every rollup field and many bucket edges get exercised.
+/// `interval` seconds apart, with failures, every cache status, unknown POPs, a heavy
+/// latency tail and phases of 0 µs (dns and transfer at times, tls of the plain-HTTP origin
+/// always), so every rollup field and many bucket edges get exercised.
 func syntheticProbes(from start: Date, count: Int, every interval: Double = 40) -> [ProbeResult] {
-    let endpoints = [("fastly", Provider.fastly), ("bunny", .bunny), ("origin", .fly)]
+    // The origin is reached over plain HTTP: no TLS phase.
+    let endpoints = [(name: "fastly", provider: Provider.fastly, isOrigin: false),
+                     (name: "bunny", provider: .bunny, isOrigin: false),
+                     (name: "origin", provider: .fly, isOrigin: true)]
     let vantages = [Vantage(label: "eu-west", continent: .europe), Vantage(label: "us-east", continent: .northAmerica)]
     let caches: [CacheStatus?] = [.hit, .hit, .miss, nil, .stale, .expired, .revalidated, .bypass, .dynamic]
     let regions: [Continent?] = [.europe, .northAmerica, nil, .asia]
@@ -65,14 +69,16 @@ func syntheticProbes(from start: Date, count: Int, every interval: Double = 40) 
         let responded = failure != .timeout
         let ttfb = Int64(8000 + index * 7919 % 300_000) * (index % 31 == 0 ? 12 : 1)
         probes.append(ProbeResult(
-            timestamp: timestamp, endpoint: endpoint.0, site: "changelog.com",
-            url: "https://\(endpoint.0).example/", vantage: vantages[index / 3 % vantages.count],
-            provider: endpoint.1, ok: failure == nil, status: responded ? (failure == nil ? 200 : 503) : nil,
+            timestamp: timestamp, endpoint: endpoint.name, site: "changelog.com",
+            url: "\(endpoint.isOrigin ? "http" : "https")://\(endpoint.name).example/",
+            vantage: vantages[index / 3 % vantages.count], isOrigin: endpoint.isOrigin,
+            provider: endpoint.provider, ok: failure == nil, status: responded ? (failure == nil ? 200 : 503) : nil,
             httpVersion: responded ? versions[index % versions.count] : nil,
             cache: responded ? caches[index % caches.count] : nil,
             pop: responded ? pops[index % pops.count] : nil,
             popRegion: responded ? regions[index % regions.count] : nil,
-            timings: PhaseTimings(dns: Int64(index % 5) * 300, connect: 9000, tls: 15_000, ttfb: ttfb,
+            timings: PhaseTimings(dns: Int64(index % 5) * 300, connect: 9000 + Int64(index % 7) * 450,
+                                  tls: endpoint.isOrigin ? 0 : 15_000 + Int64(index / 3 % 4) * 2500, ttfb: ttfb,
                                   transfer: Int64(index % 11) * 1000, total: ttfb + Int64(index % 11) * 1000),
             bytes: 30_000, error: failure))
     }

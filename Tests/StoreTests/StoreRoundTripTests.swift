@@ -20,6 +20,7 @@ struct StoreRoundTripTests {
         #expect(back.timestamp == full.timestamp)
         #expect(back.endpoint == "fastly" && back.site == "changelog.com" && back.url == "https://changelog.com/")
         #expect(back.vantage == Vantage(label: "eu-west", continent: .europe))
+        #expect(!back.isOrigin)
         #expect(back.provider == .fastly && back.ok && back.status == 200 && back.httpVersion == "2")
         #expect(back.cache == .hit && back.cacheRaw == "MISS, HIT")
         #expect(back.pop == "FRA" && back.popRegion == .europe && back.age == 1234)
@@ -31,6 +32,7 @@ struct StoreRoundTripTests {
         #expect(nils.cache == nil && nils.cacheRaw == nil && nils.pop == nil && nils.popRegion == nil)
         #expect(nils.age == nil && nils.remoteIP == nil && nils.error == nil && nils.errorDetail == nil)
         #expect(nils.vantage.continent == nil)
+        #expect(nils.isOrigin)
     }
 
     @Test("every value of every vocabulary round-trips")

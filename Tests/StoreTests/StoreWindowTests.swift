@@ -7,6 +7,18 @@ private let minute = 60.0
 private let hour = 3600.0
 private let day = 86_400.0
 
+/// The exact quantile the sketch's error bound is stated against (`QuantileSketch`): the
+/// nearest rank, `⌈q·n⌉ − 1` (0-based) in sorted order.
+private func exactQuantile(_ q: Double, of sorted: [Double]) -> Double {
+    sorted[max(0, Int((q * Double(sorted.count)).rounded(.up)) - 1)]
+}
+
+/// Whether a sketch's estimate is within its documented bound of the exact value: relative
+/// error α, plus rounding slack. An exact 0 must come back as exactly 0.
+private func withinBound(_ estimate: Double, of exact: Double) -> Bool {
+    abs(estimate - exact) <= QuantileSketch.relativeAccuracy * exact * (1 + 1e-9)
+}
+
 @Suite("Windows from rollups")
 struct StoreWindowTests {
     /// Requested windows with awkward edges: inside one minute, across hours, across days.
@@ -51,12 +63,42 @@ struct StoreWindowTests {
             let sorted = try #require(exactTTFB[endpoint]).sorted()
             #expect(aggregate.ttfb.count == sorted.count)
             for q in [0.5, 0.9, 0.95, 0.99] {
-                let exact = sorted[Int((q * Double(sorted.count - 1)).rounded(.down))]
+                let exact = exactQuantile(q, of: sorted)
                 let estimate = try #require(aggregate.ttfb.quantile(q))
-                #expect(abs(estimate - exact) <= QuantileSketch.relativeAccuracy * exact * (1 + 1e-9),
-                        "\(endpoint) p\(q * 100): \(estimate) vs \(exact)")
+                #expect(withinBound(estimate, of: exact), "\(endpoint) p\(q * 100): \(estimate) vs \(exact)")
             }
         }
+    }
+
+    @Test("window phase medians are within the sketch bound of the raw medians; no TLS gives 0")
+    func phaseMediansWithinBound() throws {
+        let directory = try TemporaryDirectory()
+        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        try record(syntheticProbes(from: referenceTime, hours: 30), into: store)
+        // Day, hour and minute rows all take part.
+        let result = try store.windowAggregates(since: referenceTime + 1234, until: referenceTime + 27 * hour)
+        var exact: [String: [String: [Double]]] = [:]
+        try store.forEachProbe(since: result.since, until: result.until) { probe in
+            guard probe.ok else { return }
+            for phase in ProbeAggregate.phases {
+                exact[probe.endpoint, default: [:]][phase.name, default: []]
+                    .append(Double(probe.timings[keyPath: phase.timing]))
+            }
+        }
+        for (endpoint, aggregate) in result.byEndpoint {
+            for phase in ProbeAggregate.phases {
+                let sorted = try #require(exact[endpoint]?[phase.name]).sorted()
+                let sketch = aggregate[keyPath: phase.sketch]
+                #expect(sketch.count == sorted.count, "\(endpoint) \(phase.name)")
+                let median = try #require(sketch.quantile(0.5), "\(endpoint) \(phase.name)")
+                let exactMedian = exactQuantile(0.5, of: sorted)
+                #expect(withinBound(median, of: exactMedian),
+                        "\(endpoint) \(phase.name) median: \(median) vs \(exactMedian)")
+            }
+        }
+        // The plain-HTTP origin never spends time on TLS: its median is 0, not nil.
+        #expect(result.byEndpoint["origin"]?.tls.quantile(0.5) == 0)
+        #expect(result.byEndpoint["fastly"]?.tls.quantile(0.5).map { $0 > 0 } == true)
     }
 
     @Test("the vantage and POP-region tables regroup the same cells")

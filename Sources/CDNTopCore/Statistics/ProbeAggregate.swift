@@ -2,18 +2,31 @@
 /// cell, hit-ratio panel and sparkline point. Rollups store one per time bucket, and a window
 /// is the merge of its buckets, so every figure keeps its exact sample count.
 ///
-/// Latency figures (`timingSums`, `ttfb`, `total`) cover the successful probes only: a timeout
-/// or a refused connection has no meaningful time to first byte, and averaging it in would
-/// hide failures inside latency. Failures are counted in `errors` instead.
+/// Latency figures (`timingSums` and the six phase sketches) cover the successful probes only:
+/// a timeout or a refused connection has no meaningful time to first byte, and averaging it in
+/// would hide failures inside latency. Failures are counted in `errors` instead.
+///
+/// Every phase has a sketch, not only TTFB and total, because a report's phase breakdown shows
+/// medians, and a median cannot be derived from the sums. A phase that took no time (`tls` over
+/// plain HTTP, `dns` for an IP literal) is counted as an exact zero: its median is 0, not nil;
+/// nil means no successful probe at all.
 public struct ProbeAggregate: Sendable, Hashable {
     /// Probes of every outcome.
     public var count = 0
     /// Probes with `ok == true`: the sample count of every latency figure.
     public var okCount = 0
-    /// Sums of each phase duration over the successful probes, in microseconds.
+    /// Sums of each phase duration over the successful probes, in microseconds, for exact means.
     public var timingSums = PhaseTimings.zero
+    /// Name lookup of the successful probes, in microseconds.
+    public var dns = QuantileSketch()
+    /// TCP handshake of the successful probes, in microseconds.
+    public var connect = QuantileSketch()
+    /// TLS handshake of the successful probes, in microseconds (0 over plain HTTP).
+    public var tls = QuantileSketch()
     /// Time to first byte of the successful probes, in microseconds.
     public var ttfb = QuantileSketch()
+    /// First to last response byte of the successful probes, in microseconds.
+    public var transfer = QuantileSketch()
     /// Total duration of the successful probes, in microseconds.
     public var total = QuantileSketch()
     /// Responses by cache verdict.
@@ -39,8 +52,9 @@ public struct ProbeAggregate: Sendable, Hashable {
         if probe.ok {
             okCount += 1
             timingSums = timingSums + probe.timings
-            ttfb.add(Double(probe.timings.ttfb))
-            total.add(Double(probe.timings.total))
+            for phase in Self.phases {
+                self[keyPath: phase.sketch].add(Double(probe.timings[keyPath: phase.timing]))
+            }
         }
         if let error = probe.error { errors[error, default: 0] += 1 }
         if let provider = probe.provider { providers[provider, default: 0] += 1 }
@@ -59,8 +73,9 @@ public struct ProbeAggregate: Sendable, Hashable {
         count += other.count
         okCount += other.okCount
         timingSums = timingSums + other.timingSums
-        ttfb.merge(other.ttfb)
-        total.merge(other.total)
+        for phase in Self.phases {
+            self[keyPath: phase.sketch].merge(other[keyPath: phase.sketch])
+        }
         cache.merge(other.cache, uniquingKeysWith: +)
         uncached += other.uncached
         errors.merge(other.errors, uniquingKeysWith: +)
@@ -89,4 +104,26 @@ public struct ProbeAggregate: Sendable, Hashable {
     public func meanMicroseconds(_ phase: KeyPath<PhaseTimings, Int64>) -> Double? {
         okCount > 0 ? Double(timingSums[keyPath: phase]) / Double(okCount) : nil
     }
+}
+
+extension ProbeAggregate {
+    /// One phase of `PhaseTimings` and the sketch that summarizes it, so code that treats
+    /// every phase alike (adding, merging, storing) walks `phases` instead of naming each.
+    public struct Phase: Sendable {
+        /// The phase's name as in DESIGN.md's JSON line, without the `_ms` suffix.
+        public let name: String
+        public let timing: WritableKeyPath<PhaseTimings, Int64> & Sendable
+        public let sketch: WritableKeyPath<ProbeAggregate, QuantileSketch> & Sendable
+    }
+
+    /// Every phase, in the order a probe goes through them and rollups store them: reordering
+    /// would relabel stored sketches, so a new phase is appended and the rollup format bumped.
+    public static let phases: [Phase] = [
+        Phase(name: "dns", timing: \.dns, sketch: \.dns),
+        Phase(name: "connect", timing: \.connect, sketch: \.connect),
+        Phase(name: "tls", timing: \.tls, sketch: \.tls),
+        Phase(name: "ttfb", timing: \.ttfb, sketch: \.ttfb),
+        Phase(name: "transfer", timing: \.transfer, sketch: \.transfer),
+        Phase(name: "total", timing: \.total, sketch: \.total),
+    ]
 }

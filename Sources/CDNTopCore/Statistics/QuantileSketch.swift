@@ -13,11 +13,17 @@ import Foundation
 /// reported as `2γ^i / (γ + 1)`, which is within a factor `1 ± α` of each of them.
 ///
 /// **Error bound.** For `n ≥ 1` values and any `q` in `[0, 1]`, `quantile(q)` returns `v` with
-/// `|v − x| ≤ α·x` (α = 1%), where `x` is the exact lower quantile: the value of rank
-/// `⌊q·(n − 1)⌋` (0-based) in sorted order. Values below `zeroThreshold` are counted as 0, so
+/// `|v − x| ≤ α·x` (α = 1%), where `x` is the exact nearest-rank quantile: the value of rank
+/// `⌈q·n⌉ − 1` (0-based) in sorted order, so a tail is never reported below one observed. When
+/// that rank falls in the bin of the minimum or maximum, the exact extreme is returned. Values below `zeroThreshold` are counted as 0, so
 /// for them the error is absolute and below `zeroThreshold`. `quantile(0)` and `quantile(1)`
 /// are the exact minimum and maximum. `count`, `min` and `max` are exact; `sum` is a `Double`
 /// sum, exact for integer values (such as microseconds) whose total stays below 2^53.
+///
+/// **Zeros.** A value of 0 (a TLS phase over plain HTTP, a DNS phase skipped for an IP
+/// literal) has no logarithm, so it goes to a bin of its own and is reported as exactly 0:
+/// the median of a sketch holding mostly zeros is 0, not nil and not a tiny positive number.
+/// Only an empty sketch answers nil.
 ///
 /// **Size.** One bin per factor γ ≈ 1.0202 between the smallest and largest value: latencies
 /// from 1 µs to 100 s need at most about 920 bins, and a typical spread of 10× about 115. The
@@ -96,15 +102,23 @@ public struct QuantileSketch: Sendable, Hashable {
         guard count > 0 else { return nil }
         if q == 0 { return minimum }
         if q == 1 { return maximum }
-        let rank = Int((q * Double(count - 1)).rounded(.down))
+        // Nearest rank: the smallest value with at least q of the samples at or below it. It
+        // never reports a tail lower than one observed (p95 of {100, 300} is 300, not 100),
+        // which matters for the small samples of a short window or one region.
+        let rank = Swift.max(0, Int((q * Double(count)).rounded(.up)) - 1)
         if rank < zeroCount { return 0 }
         var seen = zeroCount
         for (position, binCount) in bins.enumerated() {
             seen += binCount
             if seen > rank {
+                let bin = firstIndex + position
+                // The extremes are known exactly: a rank in their bin reports them as observed.
+                if bin == Self.binIndex(of: maximum) { return maximum }
+                // A minimum counted as zero has no bin (and no logarithm).
+                if minimum >= Self.zeroThreshold, bin == Self.binIndex(of: minimum) { return minimum }
                 // Clamping can only move the estimate towards the true value, which lies
                 // between the exact minimum and maximum.
-                return Swift.min(Swift.max(Self.representative(ofBin: firstIndex + position), minimum), maximum)
+                return Swift.min(Swift.max(Self.representative(ofBin: bin), minimum), maximum)
             }
         }
         return maximum
