@@ -38,11 +38,13 @@ let package = Package(
         ]),
         // The collector: schedules probe rounds at each endpoint's interval and stores them.
         .target(name: "Agent", dependencies: ["CDNTopCore", "Probe", "Store"]),
+        // Snapshot reports (markdown, JSON) from the store's windows, through the core's Analysis.
+        .target(name: "Report", dependencies: ["CDNTopCore", "Store"]),
         // Probe results → JSON lines and CSV.
         .target(name: "Export", dependencies: ["CDNTopCore"]),
         // The executable: argument parsing and wiring only.
         .executableTarget(name: "cdntop", dependencies: [
-            "CDNTopCore", "Config", "Probe", "Store", "Agent", "Export",
+            "CDNTopCore", "Config", "Probe", "Store", "Agent", "Report", "Export",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -56,9 +58,10 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "TestServers"]),
         .testTarget(name: "StoreTests", dependencies: [
-            "Store", .product(name: "GRDB", package: "GRDB.swift"),
+            "Store", "TestServers", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "ExportTests", dependencies: ["Export"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Store"], exclude: ["Golden"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "TestServers"]),
         .testTarget(name: "CLITests", dependencies: ["cdntop", "TestServers", "Store"]),
     ],

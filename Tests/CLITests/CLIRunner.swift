@@ -1,4 +1,5 @@
 import Foundation
+import TestServers
 import Testing
 
 /// Runs the real `cdntop` executable the way a user or a script does.
@@ -58,9 +59,9 @@ struct CLIRunner {
     static func finish(_ process: Process, _ out: Pipe, _ err: Pipe) -> Outcome {
         // Read both pipes before waiting, so a full pipe cannot stall the child.
         let errData = Mutexed<Data>()
-        let reader = Thread { errData.value = err.fileHandleForReading.readDataToEndOfFile() }
+        let reader = Thread { errData.value = PipeReader.readToEnd(err.fileHandleForReading) }
         reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let outData = PipeReader.readToEnd(out.fileHandleForReading)
         process.waitUntilExit()
         while !errData.isSet { usleep(1000) }
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),

@@ -180,7 +180,7 @@ struct KilledAgentTests {
         var printed = 0
         let deadline = Date().addingTimeInterval(10)
         while printed < 8, Date() < deadline {
-            printed += out.fileHandleForReading.availableData.split(separator: UInt8(ascii: "\n")).count
+            printed += (PipeReader.readSome(out.fileHandleForReading) ?? Data()).split(separator: UInt8(ascii: "\n")).count
         }
         kill(process.processIdentifier, SIGKILL)
         let rest = CLIRunner.finish(process, out, err)

@@ -52,7 +52,7 @@ public final class ManagedProcess: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let text = String(decoding: PipeReader.readToEnd(output.fileHandleForReading), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw TestServerError("\(executable) \(arguments.joined(separator: " ")) failed: \(text)")

@@ -15,7 +15,7 @@ public final class SQLiteWriteLock {
         try process.run()
         input.fileHandleForWriting.write(Data("BEGIN IMMEDIATE;\nSELECT 'locked';\n".utf8))
         // The shell prints once the lock is taken.
-        _ = output.fileHandleForReading.availableData
+        _ = (PipeReader.readSome(output.fileHandleForReading) ?? Data())
     }
 
     public func release() {
