@@ -12,6 +12,6 @@ struct CDNTop: ParsableCommand {
             file is unusable, 3 when the probe database is unusable, 64 for bad arguments.
             """,
         version: "0.1.0",
-        subcommands: [ProbeCommand.self, ExportCommand.self]
+        subcommands: [ProbeCommand.self, ReportCommand.self, ExportCommand.self]
     )
 }

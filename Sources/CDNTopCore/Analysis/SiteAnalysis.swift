@@ -1,0 +1,64 @@
+import Foundation
+
+/// The analysis of one site over one window: what a snapshot report says and what the UI's
+/// panels draw. Every figure carries its sample count; `since`/`until` are the window the
+/// rollups actually covered (widened to whole buckets, never narrowed).
+public struct SiteAnalysis: Sendable, Hashable {
+    public var site: String
+    public var window: ReportWindow
+    public var since: Date
+    public var until: Date
+    public var endpoints: [EndpointSummary]
+    /// Vantage regions as rows, endpoints as cells.
+    public var regions: [RegionRow]
+    /// The site's endpoint marked `origin = true` in the database, whether or not it was
+    /// probed in this window.
+    public var originEndpoint: StoredEndpoint?
+    /// That endpoint's figures when it has probes in the window, and each other endpoint against it.
+    public var origin: EndpointSummary?
+    public var originComparisons: [OriginComparison]
+    public var vantages: [Vantage]
+
+    public var probes: Int { endpoints.reduce(0) { $0 + $1.probes } }
+}
+
+/// One vantage region's row of the region table.
+public struct RegionRow: Sendable, Hashable {
+    public var vantage: Vantage
+    public var cells: [RegionCell]
+
+    /// The endpoint with the lowest average TTFB in this row, the cell to highlight.
+    public var best: String? {
+        cells.filter { $0.ttfb != nil }.min { $0.ttfb!.average < $1.ttfb!.average }?.endpoint
+    }
+}
+
+public struct RegionCell: Sendable, Hashable {
+    public var endpoint: String
+    public var probes: Int
+    public var ttfb: LatencySummary?
+}
+
+/// One CDN endpoint against its site's origin, by average TTFB of the successful probes
+/// (the figure hosted monitors show, so the two can be set side by side).
+public struct OriginComparison: Sendable, Hashable {
+    public var endpoint: String
+    public var endpointAverage: Double
+    public var endpointSamples: Int
+    public var originAverage: Double
+    public var originSamples: Int
+
+    /// Within this share of the origin's time, "1.0× faster" would be noise: call it a tie.
+    static let tie = 0.05
+
+    /// How many times faster than the origin (> 1) or slower (< 1).
+    public var speedup: Double { originAverage / endpointAverage }
+    public var isFaster: Bool { speedup >= 1 }
+    public var isTie: Bool { abs(endpointAverage - originAverage) <= originAverage * Self.tie }
+    /// "2.1× faster than origin", "1.6× slower than origin", "as fast as origin (within 5%)".
+    public var phrase: String {
+        if isTie { return "as fast as origin (within \(Int(Self.tie * 100))%)" }
+        let factor = isFaster ? speedup : 1 / speedup
+        return "\(NumberText.ratio(factor)) \(isFaster ? "faster" : "slower") than origin"
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// Builds a `SiteAnalysis` from the store's window aggregates and time series. Pure: the
+/// store reads, this computes, so every number can be tested against hand-made aggregates.
+public enum SiteAnalyzer {
+    public static func analyze(site: String, window: ReportWindow, endpoints: [StoredEndpoint],
+                               aggregates: WindowAggregates, series: TimeSeries) -> SiteAnalysis {
+        let ofSite = endpoints.filter { $0.site == site }
+        let names = Set(ofSite.map(\.name))
+        let byEndpoint = aggregates.byEndpoint
+        let summaries = ofSite.compactMap { endpoint -> EndpointSummary? in
+            guard let aggregate = byEndpoint[endpoint.name], aggregate.count > 0 else { return nil }
+            return summary(endpoint, aggregate, points: series.points[endpoint.name] ?? [],
+                           series: series, perCharacter: window.sparklineBuckets.perCharacter)
+        }
+        let origin = summaries.first { $0.endpoint.isOrigin }
+        return SiteAnalysis(
+            site: site, window: window, since: aggregates.since, until: aggregates.until,
+            endpoints: summaries,
+            regions: regionRows(aggregates.byVantage.filter { names.contains($0.key.endpoint) },
+                                order: summaries.map(\.endpoint.name)),
+            originEndpoint: ofSite.first { $0.isOrigin },
+            origin: origin,
+            originComparisons: comparisons(summaries, origin: origin),
+            vantages: Set(aggregates.byVantage.filter { names.contains($0.key.endpoint) && $0.value.count > 0 }
+                .map(\.key.vantage)).sorted(by: vantageOrder))
+    }
+
+    private static func summary(_ endpoint: StoredEndpoint, _ aggregate: ProbeAggregate, points: [SeriesPoint],
+                                series: TimeSeries, perCharacter: Int) -> EndpointSummary {
+        EndpointSummary(
+            endpoint: endpoint,
+            provider: aggregate.providers.max { $0.value != $1.value ? $0.value < $1.value : $0.key.rawValue > $1.key.rawValue }?.key,
+            probes: aggregate.count,
+            ok: aggregate.okCount,
+            ttfb: LatencySummary(microseconds: aggregate.ttfb),
+            total: LatencySummary(microseconds: aggregate.total),
+            phases: PhaseMedians(aggregate),
+            cache: CacheBreakdown(counts: aggregate.cache, uncached: aggregate.uncached),
+            pops: Count.sorted(aggregate.pops, by: <),
+            httpVersions: Count.sorted(aggregate.httpVersions, by: <),
+            errors: Count.sorted(aggregate.errors) { $0.rawValue < $1.rawValue },
+            series: sparkline(points, series: series, perCharacter: perCharacter))
+    }
+
+    /// Merges the series' buckets into sparkline characters covering the whole window, so
+    /// empty slices stay visible as gaps instead of being squeezed out.
+    static func sparkline(_ points: [SeriesPoint], series: TimeSeries, perCharacter: Int) -> [SparklinePoint] {
+        let slice = Double(series.bucketSeconds * perCharacter)
+        let count = Int((series.until.timeIntervalSince(series.since) / slice).rounded(.up))
+        guard count > 0 else { return [] }
+        var merged = [ProbeAggregate](repeating: ProbeAggregate(), count: count)
+        for point in points {
+            let index = Int(point.start.timeIntervalSince(series.since) / slice)
+            if merged.indices.contains(index) { merged[index].merge(point.aggregate) }
+        }
+        return merged.enumerated().map { index, aggregate in
+            SparklinePoint(start: series.since.addingTimeInterval(Double(index) * slice),
+                           p50: aggregate.ttfb.quantile(0.5).map { $0 / 1000 },
+                           probes: aggregate.count, failed: aggregate.count - aggregate.okCount)
+        }
+    }
+
+    private static func regionRows(_ cells: [EndpointVantage: ProbeAggregate], order: [String]) -> [RegionRow] {
+        let byVantage = Dictionary(grouping: cells.filter { $0.value.count > 0 }, by: \.key.vantage)
+        return byVantage.keys.sorted(by: vantageOrder).map { vantage in
+            let row = byVantage[vantage] ?? []
+            let cells = order.compactMap { name -> RegionCell? in
+                guard let aggregate = row.first(where: { $0.key.endpoint == name })?.value else { return nil }
+                return RegionCell(endpoint: name, probes: aggregate.count,
+                                  ttfb: LatencySummary(microseconds: aggregate.ttfb))
+            }
+            return RegionRow(vantage: vantage, cells: cells)
+        }
+    }
+
+    private static func comparisons(_ summaries: [EndpointSummary], origin: EndpointSummary?) -> [OriginComparison] {
+        guard let origin, let originTTFB = origin.ttfb else { return [] }
+        return summaries.filter { $0.endpoint != origin.endpoint }.compactMap { summary in
+            guard let ttfb = summary.ttfb, ttfb.average > 0 else { return nil }
+            return OriginComparison(endpoint: summary.endpoint.name, endpointAverage: ttfb.average,
+                                    endpointSamples: ttfb.samples, originAverage: originTTFB.average,
+                                    originSamples: originTTFB.samples)
+        }
+    }
+
+    /// Vantage rows in DESIGN.md's continent order, unknown continents last, then by label.
+    static func vantageOrder(_ a: Vantage, _ b: Vantage) -> Bool {
+        func rank(_ vantage: Vantage) -> Int {
+            vantage.continent.flatMap { Continent.allCases.firstIndex(of: $0) } ?? Continent.allCases.count
+        }
+        return rank(a) != rank(b) ? rank(a) < rank(b) : a.label < b.label
+    }
+}

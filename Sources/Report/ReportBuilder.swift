@@ -1,0 +1,68 @@
+import CDNTopCore
+import Foundation
+import Store
+
+/// Why there is nothing to report: each case says what to do about it.
+public enum ReportError: Error, Equatable, CustomStringConvertible {
+    case emptyDatabase(path: String)
+    case unknownSite(String, known: [String])
+    case ambiguousSite(known: [String])
+    case emptyWindow(site: String, window: ReportWindow)
+
+    public var description: String {
+        switch self {
+        case .emptyDatabase(let path):
+            "nothing to report: the probe database \(path) holds no probes yet; run `cdntop probe` first"
+        case .unknownSite(let site, let known):
+            "nothing to report: no site \"\(site)\" in the probe database; sites: \(known.joined(separator: ", "))"
+        case .ambiguousSite(let known):
+            "the probe database holds several sites (\(known.joined(separator: ", "))): choose one with --site"
+        case .emptyWindow(let site, let window):
+            "nothing to report: no probes of \(site) in the \(window.phrase); try a longer --window"
+        }
+    }
+}
+
+/// Reads what a report needs from the probe database and analyses it: the library call
+/// behind `cdntop report` and the UI's snapshot key.
+public enum ReportBuilder {
+    public static func analyze(store: ProbeStore, site: String?, window: ReportWindow,
+                               now: Date = Date()) throws -> SiteAnalysis {
+        let endpoints = try store.endpoints()
+        let sites = Array(Set(endpoints.map(\.site))).sorted()
+        guard !sites.isEmpty else { throw ReportError.emptyDatabase(path: store.path) }
+        let chosen: String
+        if let site {
+            guard sites.contains(site) else { throw ReportError.unknownSite(site, known: sites) }
+            chosen = site
+        } else {
+            guard sites.count == 1 else { throw ReportError.ambiguousSite(known: sites) }
+            chosen = sites[0]
+        }
+        let since = now.addingTimeInterval(-window.seconds)
+        let aggregates = try store.windowAggregates(since: since, until: now)
+        let span = RollupSpan(rawValue: Int64(window.sparklineBuckets.bucketSeconds)) ?? .hour
+        let series = try store.timeSeries(since: since, until: now, span: span)
+        let analysis = SiteAnalyzer.analyze(site: chosen, window: window, endpoints: endpoints,
+                                            aggregates: aggregates, series: series)
+        guard analysis.probes > 0 else { throw ReportError.emptyWindow(site: chosen, window: window) }
+        return analysis
+    }
+}
+
+/// Writes a markdown snapshot into a reports folder as `<site>-<UTC timestamp>.md`.
+public enum SnapshotWriter {
+    /// Returns the path written. The folder is created if needed.
+    public static func write(_ analysis: SiteAnalysis, to directory: String, now: Date = Date()) throws -> String {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = (directory as NSString).appendingPathComponent("\(fileSafe(analysis.site))-\(UTC.compact(now)).md")
+        try MarkdownReport.render(analysis, generatedAt: now).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Site names become file names: anything but letters, digits, dots and dashes turns into a dash.
+    static func fileSafe(_ site: String) -> String {
+        let safe = String(site.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") ? $0 : "-" })
+        return safe.isEmpty || safe.hasPrefix(".") ? "site" + safe : safe
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import CDNTopCore
+import Foundation
+import Report
+import Store
+
+/// `cdntop report`: the snapshot report of one site over a window, as markdown or JSON.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write a snapshot report: per-endpoint latency, regions, origin comparison, cache, errors.",
+        discussion: "Exit status 1 means nothing to report (no database, no probes in the window, no such site).")
+
+    @OptionGroup var locations: Locations
+
+    @Option(help: "The window ending now: 1h, 24h, 7d or 30d.")
+    var window: ReportWindow = .day
+
+    @Option(help: ArgumentHelp("The site to report on (required when the database holds several).", valueName: "SITE"))
+    var site: String?
+
+    @Option(help: "md or json.")
+    var format: ReportFormat = .md
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write to FILE instead of stdout.", valueName: "FILE"))
+    var output: String?
+
+    static let nothingToReport: Int32 = 1
+
+    func run() throws {
+        let path = locations.databasePath()
+        let store: ProbeStore
+        do {
+            store = try ProbeStore.openExisting(path: path)
+        } catch StoreError.missing {
+            throw Failure.exit("nothing to report: no probe database at \(path); run `cdntop probe` first or pass --db",
+                               status: Self.nothingToReport)
+        } catch {
+            throw Failure.exit("\(error)", status: Failure.database)
+        }
+        let now = Date()
+        let analysis: SiteAnalysis
+        do {
+            analysis = try ReportBuilder.analyze(store: store, site: site, window: window, now: now)
+        } catch let error as ReportError {
+            if case .ambiguousSite = error { throw ValidationError(error.description) }
+            throw Failure.exit(error.description, status: Self.nothingToReport)
+        } catch {
+            throw Failure.exit("\(error)", status: Failure.database)
+        }
+        let text = switch format {
+        case .md: MarkdownReport.render(analysis, generatedAt: now)
+        case .json: JSONReport.render(analysis, generatedAt: now)
+        }
+        guard let output else {
+            let stdout = StandardOutput()
+            stdout.writeLine(String(text.dropLast()))
+            stdout.flush()
+            return
+        }
+        do {
+            try text.write(toFile: output, atomically: true, encoding: .utf8)
+        } catch {
+            throw Failure.exit("cannot write \(output): \(error.localizedDescription)", status: Self.nothingToReport)
+        }
+    }
+}
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case md
+    case json
+}
+
+extension ReportWindow: ExpressibleByArgument {}

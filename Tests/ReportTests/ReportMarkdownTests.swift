@@ -1,0 +1,114 @@
+import CDNTopCore
+import Foundation
+import Report
+import Store
+import Testing
+
+@Suite("Markdown report")
+struct ReportMarkdownTests {
+    static let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    /// The whole document against a reviewed golden file. After an intended change, rerun with
+    /// CDNTOP_UPDATE_GOLDEN=1, read the diff, and commit it.
+    @Test(arguments: [ReportWindow.day, .hour])
+    func matchesTheGoldenFile(window: ReportWindow) throws {
+        let analysis = try ReportBuilder.analyze(store: try ReportFixtures.store(), site: "shop.example",
+                                                 window: window, now: ReportFixtures.now)
+        let markdown = MarkdownReport.render(analysis, generatedAt: ReportFixtures.now)
+        let golden = Self.goldenDirectory.appendingPathComponent("shop.example-\(window.rawValue).md")
+        if ProcessInfo.processInfo.environment["CDNTOP_UPDATE_GOLDEN"] != nil {
+            try FileManager.default.createDirectory(at: Self.goldenDirectory, withIntermediateDirectories: true)
+            try markdown.write(to: golden, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: golden, encoding: .utf8)
+        #expect(markdown == expected)
+    }
+
+    @Test func snapshotGoesToReportsFolderNamedBySiteAndTime() throws {
+        let analysis = try ReportBuilder.analyze(store: try ReportFixtures.store(), site: nil, window: .day,
+                                                 now: ReportFixtures.now)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reports-\(UUID())").path
+        let path = try SnapshotWriter.write(analysis, to: folder, now: ReportFixtures.now)
+        #expect(path == folder + "/shop.example-20261122T120000Z.md")
+        #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("# shop.example — last 24 hours"))
+    }
+}
+
+@Suite("Nothing to report")
+struct NothingToReportTests {
+    @Test func emptyDatabase() throws {
+        let store = try ReportFixtures.store([])
+        #expect(throws: ReportError.emptyDatabase(path: store.path)) {
+            try ReportBuilder.analyze(store: store, site: nil, window: .day, now: ReportFixtures.now)
+        }
+    }
+
+    @Test func unknownSiteListsTheKnownOnes() throws {
+        #expect(throws: ReportError.unknownSite("nope.example", known: ["shop.example"])) {
+            try ReportBuilder.analyze(store: try ReportFixtures.store(), site: "nope.example", window: .day,
+                                      now: ReportFixtures.now)
+        }
+    }
+
+    @Test func windowWithoutProbes() throws {
+        let later = ReportFixtures.now.addingTimeInterval(3 * 86_400)
+        #expect(throws: ReportError.emptyWindow(site: "shop.example", window: .day)) {
+            try ReportBuilder.analyze(store: try ReportFixtures.store(), site: nil, window: .day, now: later)
+        }
+    }
+
+    @Test func severalSitesNeedAChoice() throws {
+        var other = ReportFixtures.probes[0]
+        other.site = "blog.example"
+        other.endpoint = "blog-bunny"
+        #expect(throws: ReportError.ambiguousSite(known: ["blog.example", "shop.example"])) {
+            try ReportBuilder.analyze(store: try ReportFixtures.store(ReportFixtures.probes + [other]), site: nil,
+                                      window: .day, now: ReportFixtures.now)
+        }
+    }
+}
+
+/// Percentiles in the report against percentiles computed independently from the raw rows.
+@Suite("Report percentiles against raw probes")
+struct ReportPercentileTests {
+    @Test func p50AndP95AgreeWithTheRawRows() throws {
+        var generator = SplitMix(seed: 42)
+        var probes: [ProbeResult] = []
+        for index in 0..<1500 {
+            // A long-tailed mix, like real CDN latency: mostly fast, some slow.
+            let ttfb = generator.unit() < 0.8 ? 20 + 30 * generator.unit() : 100 + 900 * generator.unit()
+            let vantage = index % 2 == 0 ? ReportFixtures.europe : ReportFixtures.america
+            probes.append(ReportFixtures.probe("cdn", vantage, minutesAgo: Double(index % 1380) + 0.5, ttfb: ttfb,
+                                               cache: .hit, provider: .fastly))
+        }
+        let store = try ReportFixtures.store(probes)
+        let analysis = try ReportBuilder.analyze(store: store, site: nil, window: .day, now: ReportFixtures.now)
+        let ttfb = try #require(analysis.endpoints.first?.ttfb)
+
+        var raw: [Double] = []
+        try store.forEachProbe(since: nil, until: nil) { raw.append(Double($0.timings.ttfb) / 1000) }
+        raw.sort()
+        #expect(ttfb.samples == raw.count)
+        for (quantile, reported) in [(0.5, ttfb.p50), (0.95, ttfb.p95), (0.99, ttfb.p99)] {
+            // Nearest rank, and the neighbouring rank either side: the sketch promises 1% of one of them.
+            let rank = Int((quantile * Double(raw.count)).rounded(.up)) - 1
+            let candidates = raw[max(0, rank - 1)...min(raw.count - 1, rank + 1)]
+            #expect(candidates.contains { abs(reported - $0) <= $0 * 0.01 + 1e-9 },
+                    "p\(Int(quantile * 100)) \(reported) vs raw \(Array(candidates))")
+        }
+        #expect(abs(ttfb.average - raw.reduce(0, +) / Double(raw.count)) < 1e-6)
+    }
+}
+
+/// A small deterministic generator, so the test data is the same on every run.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func unit() -> Double {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+    }
+}
