@@ -48,22 +48,22 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // Loopback HTTP servers the integration tests probe.
-        .target(name: "TestServers", dependencies: [
+        // What the tests share: loopback servers (SwiftNIO, nginx), process fixtures, seeded randomness.
+        .target(name: "TestSupport", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
-        ], path: "Tests/TestServers"),
-        .testTarget(name: "CDNTopCoreTests", dependencies: ["CDNTopCore"]),
+        ], path: "Tests/TestSupport"),
+        .testTarget(name: "CDNTopCoreTests", dependencies: ["CDNTopCore", "TestSupport"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"]),
-        .testTarget(name: "ProbeTests", dependencies: ["Probe", "TestServers"]),
+        .testTarget(name: "ProbeTests", dependencies: ["Probe", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: [
-            "Store", "TestServers", .product(name: "GRDB", package: "GRDB.swift"),
+            "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "ExportTests", dependencies: ["Export"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Store"], exclude: ["Golden"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "TestServers"]),
-        .testTarget(name: "CLITests", dependencies: ["cdntop", "TestServers", "Store"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Store", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["cdntop", "TestSupport", "Store"]),
     ],
     swiftLanguageModes: [.v6]
 )

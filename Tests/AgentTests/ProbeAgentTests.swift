@@ -2,7 +2,7 @@ import Agent
 import CDNTopCore
 import Foundation
 import Store
-import TestServers
+import TestSupport
 import Testing
 
 @Suite("Probe agent")

@@ -1,4 +1,5 @@
 import CDNTopCore
+import TestSupport
 import Testing
 
 /// Headers are written by whoever runs the server. Garbage must classify as "unknown", never
@@ -107,7 +108,7 @@ struct ClassificationRobustnessTests {
 
     @Test("random headers never crash and never leak unsafe text", arguments: 0..<8)
     func fuzz(_ seed: Int) {
-        var random = SplitMix64(seed: UInt64(seed))
+        var random = SeededGenerator(seed: UInt64(seed))
         for _ in 0..<250 {
             let headers = (0..<Int(random.next() % 8)).map { _ in
                 HTTPHeader(name: random.pick(Self.headerNames + ["", "\u{1B}", "x-ÿ"]),
@@ -123,20 +124,8 @@ struct ClassificationRobustnessTests {
     }
 }
 
-/// A small seeded generator, so a fuzz failure reproduces.
-private struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Fuzz inputs from the seeded generator, so a failure reproduces.
+extension SeededGenerator {
     mutating func pick<T>(_ items: [T]) -> T {
         items[Int(next() % UInt64(items.count))]
     }

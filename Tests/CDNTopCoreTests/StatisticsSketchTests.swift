@@ -1,19 +1,7 @@
 import CDNTopCore
 import Foundation
+import TestSupport
 import Testing
-
-/// A seeded generator (SplitMix64) so every run checks the same data and a failure reproduces.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}
 
 /// Shapes of data a latency sketch meets, as whole microseconds like the store feeds it.
 enum SketchSampleShape: String, CaseIterable, CustomTestStringConvertible {
@@ -22,7 +10,7 @@ enum SketchSampleShape: String, CaseIterable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 
     func values(count: Int, seed: UInt64) -> [Double] {
-        var random = SeededGenerator(state: seed)
+        var random = SeededGenerator(seed: seed)
         return (0..<count).map { _ in
             switch self {
             case .uniform:

@@ -1,5 +1,5 @@
 import Foundation
-import TestServers
+import TestSupport
 import Testing
 
 /// Runs the real `cdntop` executable the way a user or a script does.

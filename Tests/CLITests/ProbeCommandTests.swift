@@ -1,5 +1,5 @@
 import Foundation
-import TestServers
+import TestSupport
 import Testing
 
 @Suite("cdntop probe and export, end to end", .serialized)

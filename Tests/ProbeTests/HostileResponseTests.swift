@@ -1,7 +1,7 @@
 import CDNTopCore
 import Foundation
 import Probe
-import TestServers
+import TestSupport
 import Testing
 
 /// A server that tries to hijack the terminal through its headers gets nothing through.

@@ -1,7 +1,7 @@
 import CDNTopCore
 import Foundation
 import Probe
-import TestServers
+import TestSupport
 import Testing
 
 /// Each error class of DESIGN.md, produced by a real server on loopback.

@@ -1,7 +1,7 @@
 import CDNTopCore
 import Foundation
 import Probe
-import TestServers
+import TestSupport
 import Testing
 
 @Suite("Probe rounds")

@@ -1,7 +1,7 @@
 import CDNTopCore
 import Foundation
 import Probe
-import TestServers
+import TestSupport
 import Testing
 
 /// TLS against real nginx with a self-signed certificate: verification fails unless the

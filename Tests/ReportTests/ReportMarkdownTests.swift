@@ -2,6 +2,7 @@ import CDNTopCore
 import Foundation
 import Report
 import Store
+import TestSupport
 import Testing
 
 @Suite("Markdown report")
@@ -72,11 +73,11 @@ struct NothingToReportTests {
 @Suite("Report percentiles against raw probes")
 struct ReportPercentileTests {
     @Test func p50AndP95AgreeWithTheRawRows() throws {
-        var generator = SplitMix(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         var probes: [ProbeResult] = []
         for index in 0..<1500 {
             // A long-tailed mix, like real CDN latency: mostly fast, some slow.
-            let ttfb = generator.unit() < 0.8 ? 20 + 30 * generator.unit() : 100 + 900 * generator.unit()
+            let ttfb = Double.random(in: 0..<1, using: &generator) < 0.8 ? 20 + 30 * Double.random(in: 0..<1, using: &generator) : 100 + 900 * Double.random(in: 0..<1, using: &generator)
             let vantage = index % 2 == 0 ? ReportFixtures.europe : ReportFixtures.america
             probes.append(ReportFixtures.probe("cdn", vantage, minutesAgo: Double(index % 1380) + 0.5, ttfb: ttfb,
                                                cache: .hit, provider: .fastly))
@@ -97,18 +98,5 @@ struct ReportPercentileTests {
                     "p\(Int(quantile * 100)) \(reported) vs raw \(Array(candidates))")
         }
         #expect(abs(ttfb.average - raw.reduce(0, +) / Double(raw.count)) < 1e-6)
-    }
-}
-
-/// A small deterministic generator, so the test data is the same on every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func unit() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
     }
 }

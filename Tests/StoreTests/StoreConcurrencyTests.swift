@@ -1,7 +1,7 @@
 import CDNTopCore
 import Foundation
 import Store
-import TestServers
+import TestSupport
 import Testing
 
 @Suite("Sharing the database")
