@@ -48,6 +48,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Measurements for BENCHMARKS.md: `swift run -c release cdntop-bench`.
+        .executableTarget(name: "cdntop-bench", dependencies: [
+            "CDNTopCore", "Store", "Report",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], path: "Benchmarks/cdntop-bench"),
+
         // What the tests share: loopback servers (SwiftNIO, nginx), process fixtures, seeded randomness.
         .target(name: "TestSupport", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
