@@ -13,7 +13,7 @@ import Foundation
 public struct ProbeEngine: Sendable {
     /// Sent unless the endpoint configures its own `User-Agent`, so site owners can recognise
     /// (and exempt from analytics) cdntop's traffic.
-    public static let userAgent = "cdntop/0.1 (+https://github.com/cdntop/cdntop)"
+    public static let userAgent = "cdntop/0.1.0"
 
     public init() {}
 
