@@ -8,17 +8,37 @@ final class EasyHandle {
     let raw: UnsafeMutableRawPointer
     /// curl keeps pointers to option strings' lists, not copies: the lists live as long as the handle.
     private var ownedLists: [UnsafeMutablePointer<curl_slist>] = []
+    /// This handle's own DNS cache. Handles in one multi share the multi's cache otherwise, and
+    /// `CURLOPT_RESOLVE` entries land there as permanent entries: one endpoint's `resolve` pin
+    /// would then send every other endpoint for that host to the pinned address.
+    private let dnsCache: UnsafeMutableRawPointer
+    /// Where curl writes its error message; it must outlive the easy handle.
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
     init() {
         CurlGlobal.ensureInitialized()
-        guard let handle = curl_easy_init() else { fatalError("curl_easy_init failed: out of memory") }
+        guard let handle = curl_easy_init(), let share = curl_share_init() else {
+            fatalError("curl_easy_init failed: out of memory")
+        }
         raw = handle
+        dnsCache = share
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        precondition(cdntop_share_setopt_long(share, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_DNS.rawValue)) == CURLSHE_OK)
+        set(CURLOPT_SHARE, pointer: share)
+        set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
     }
 
     deinit {
         curl_easy_cleanup(raw)
+        curl_share_cleanup(dnsCache)
+        errorBuffer.deallocate()
         ownedLists.forEach { curl_slist_free_all($0) }
     }
+
+    /// The last error message curl wrote, empty when none.
+    var errorMessage: String { String(cString: errorBuffer) }
+
+    func clearErrorMessage() { errorBuffer[0] = 0 }
 
     func set(_ option: CURLoption, _ value: Int) {
         check(cdntop_easy_setopt_long(raw, option, value), option)

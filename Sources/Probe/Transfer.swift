@@ -26,7 +26,6 @@ final class Transfer {
     /// Set when the write callback refused more bytes: curl then reports a write error,
     /// which alone would not say why.
     fileprivate(set) var bodyLimitHit = false
-    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
     init(endpoint: Endpoint, vantage: Vantage, now: Date = Date()) {
         self.endpoint = endpoint
@@ -35,13 +34,8 @@ final class Transfer {
         self.startedAtMonotonic = .now
         self.currentURL = endpoint.url
         self.visited = [endpoint.url]
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         configureOnce()
         configureHop()
-    }
-
-    deinit {
-        errorBuffer.deallocate()
     }
 
     /// Time left of the endpoint's timeout, which covers the whole redirect chain.
@@ -64,7 +58,9 @@ final class Transfer {
         handle.set(CURLOPT_SSL_VERIFYPEER, !endpoint.insecure)
         handle.set(CURLOPT_SSL_VERIFYHOST, endpoint.insecure ? 0 : 2)
         handle.set(CURLOPT_MAXFILESIZE_LARGE, offset: endpoint.maxBody)
-        handle.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
+        // Never through a proxy from http_proxy/https_proxy: every figure would describe the
+        // proxy instead of the CDN.
+        handle.set(CURLOPT_PROXY, "")
         handle.set(CURLOPT_USERAGENT, ProbeEngine.userAgent)
         handle.set(CURLOPT_RESOLVE, list: endpoint.resolve)
         handle.set(CURLOPT_HEADERFUNCTION, callback: headerCallback)
@@ -77,7 +73,7 @@ final class Transfer {
     /// which (like curl's) is sent only to the host of the configured URL.
     private func configureHop() {
         handle.set(CURLOPT_URL, currentURL)
-        let millisecondsLeft = max(1, Int((remainingTimeout * 1000).rounded(.up)))
+        let millisecondsLeft = Int(max(1, min(Double(Int32.max), (remainingTimeout * 1000).rounded(.up))))
         handle.set(CURLOPT_TIMEOUT_MS, millisecondsLeft)
         handle.set(CURLOPT_CONNECTTIMEOUT_MS, millisecondsLeft)
         var requestHeaders = endpoint.headers.map { "\($0.name): \($0.value)" }
@@ -87,7 +83,7 @@ final class Transfer {
         handle.set(CURLOPT_HTTPHEADER, list: requestHeaders)
         headerCollector.reset()
         bodyBytes = 0
-        errorBuffer[0] = 0
+        handle.clearErrorMessage()
     }
 
     // MARK: Hops
@@ -150,7 +146,7 @@ final class Transfer {
     }
 
     private func curlMessage(_ code: CURLcode) -> String {
-        let buffered = String(cString: errorBuffer)
+        let buffered = handle.errorMessage
         let message = buffered.isEmpty ? String(cString: curl_easy_strerror(code)) : buffered
         if bodyLimitHit {
             return "body larger than max_body (\(endpoint.maxBody) bytes)"

@@ -40,3 +40,32 @@ struct ProbeRoundTests {
         #expect(ProbeEngine().run([], vantage: Vantage(label: "x")).isEmpty)
     }
 }
+
+@Suite("Endpoints of one round stay independent")
+struct ProbeIsolationTests {
+    /// One endpoint pins `localhost` to 127.0.0.2 (where nothing listens); another endpoint
+    /// for the same host in the same round must still resolve it normally and reach 127.0.0.1.
+    @Test func aResolvePinDoesNotLeakToOtherEndpoints() throws {
+        let server = try LoopbackHTTPServer.start()
+        defer { server.stop() }
+        let url = "http://localhost:\(server.port)/delay/1"
+        let endpoints = [
+            Endpoint(name: "pinned", site: "s", url: url, timeout: 3, resolve: ["localhost:\(server.port):127.0.0.2"]),
+            Endpoint(name: "plain", site: "s", url: url, timeout: 3),
+        ]
+        let results = ProbeEngine().run(endpoints, vantage: Vantage(label: "test"))
+        #expect(results[0].error == .connect, "the pin was used: \(results[0].errorDetail ?? "")")
+        #expect(results[0].remoteIP == "127.0.0.2" || results[0].remoteIP == nil)
+        #expect(results[1].ok, "\(results[1].errorDetail ?? "")")
+        #expect(results[1].remoteIP == "127.0.0.1")
+    }
+
+    @Test func proxyEnvironmentIsIgnored() throws {
+        let server = try LoopbackHTTPServer.start()
+        defer { server.stop() }
+        setenv("http_proxy", "http://127.0.0.1:\(FreePort.next())", 1)
+        defer { unsetenv("http_proxy") }
+        let result = probe(server.url("/delay/1"))
+        #expect(result.ok, "went through the dead proxy: \(result.errorDetail ?? "")")
+    }
+}
