@@ -80,17 +80,23 @@ public final class ProbeAgent {
         do {
             try store.record(backlog)
             backlog.removeAll()
-            try pruneIfDue(store)
-            return (nil, dropped)
         } catch {
             return ("\(error)", dropped)
         }
+        pruneIfDue(store)
+        return (nil, dropped)
     }
 
-    private func pruneIfDue(_ store: ProbeStore) throws {
+    /// Pruning is housekeeping: a failure is logged and retried next hour, and never
+    /// reported as unstored probes.
+    private func pruneIfDue(_ store: ProbeStore) {
         let now = Date()
         if let lastPrune, now.timeIntervalSince(lastPrune) < Self.pruneEvery { return }
-        try store.prune(now: now)
         lastPrune = now
+        do {
+            try store.prune(now: now)
+        } catch {
+            FileHandle.standardError.write(Data("cdntop: pruning old probes failed, will retry in an hour: \(error)\n".utf8))
+        }
     }
 }

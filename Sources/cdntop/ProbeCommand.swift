@@ -46,6 +46,11 @@ struct ProbeCommand: ParsableCommand {
             throw Failure.exit("\(error)", status: Failure.database)
         }
 
+        // A reader that goes away (`| head`, a jq that exits) must not kill the agent mid-round:
+        // output then fails quietly while probing and storing go on.
+        signal(SIGPIPE, SIG_IGN)
+        // Installed for --once too, so cron's or timeout's SIGTERM still lets the round be stored.
+        let stop = StopSignal()
         let agent = ProbeAgent(endpoints: config.endpoints, vantage: vantage, store: store)
         let output = StandardOutput(lineBuffered: true)
         let writer = ProbeWriter(format: .jsonl)
@@ -58,7 +63,7 @@ struct ProbeCommand: ParsableCommand {
         if once {
             agent.runRound()
         } else {
-            agent.run(until: StopSignal())
+            agent.run(until: stop)
         }
         output.flush()
     }

@@ -193,3 +193,34 @@ struct KilledAgentTests {
         #expect(export.lines.count % 2 == 0, "rounds are stored whole or not at all")
     }
 }
+
+@Suite("cdntop probe and its readers")
+struct ProbeOutputTests {
+    @Test func aClosedStdoutDoesNotLoseTheRound() throws {
+        let server = try LoopbackHTTPServer.start()
+        defer { server.stop() }
+        let cli = try CLIRunner()
+        try cli.writeConfig((0..<20).map { "[[endpoint]]\nname = \"e\($0)\"\nurl = \"\(server.url("/delay/100"))\"\n" }.joined(separator: "\n"))
+        let (process, out, err) = try cli.start(["probe", "--once", "--json", "--config", cli.configPath, "--db", cli.databasePath])
+        try out.fileHandleForReading.close()   // the reader is gone before the first line
+        process.waitUntilExit()
+        let stderr = String(decoding: PipeReader.readToEnd(err.fileHandleForReading), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        let export = try cli.run(["export", "--db", cli.databasePath])
+        #expect(export.lines.count == 20)
+    }
+
+    @Test func sigtermDuringOnceStillStoresTheRound() throws {
+        let server = try LoopbackHTTPServer.start()
+        defer { server.stop() }
+        let cli = try CLIRunner()
+        try cli.writeConfig("[[endpoint]]\nname = \"slow\"\nurl = \"\(server.url("/delay/1000"))\"\n")
+        let (process, out, err) = try cli.start(["probe", "--once", "--config", cli.configPath, "--db", cli.databasePath])
+        let deadline = Date().addingTimeInterval(10)
+        while server.requestsReceived == 0, Date() < deadline { usleep(10_000) }
+        kill(process.processIdentifier, SIGTERM)
+        let outcome = CLIRunner.finish(process, out, err)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(try cli.run(["export", "--db", cli.databasePath]).lines.count == 1)
+    }
+}
