@@ -8,6 +8,12 @@ struct TableReader {
     let file: String
     let source: SourceLines
 
+    /// Limits that keep a typo from becoming a crash, a probe every millisecond, or a probe
+    /// that may read gigabytes.
+    static let intervalRange = 1.0...(7 * 86_400.0)
+    static let timeoutRange = 0.01...3600.0
+    static let maxBodyRange: ClosedRange<Int64> = 1...10_000_000_000
+
     static let endpointKeys: Set<String> = [
         "name", "site", "url", "provider", "origin", "interval", "timeout", "max_body",
         "max_redirects", "host", "resolve", "headers", "insecure",
@@ -57,6 +63,11 @@ struct TableReader {
                                   message: "duplicate name, already used at line \(earlier): names must be unique")
             }
             firstLineOfName[endpoint.name] = line ?? 0
+            if endpoint.isOrigin, let other = endpoints.first(where: { $0.isOrigin && $0.site == endpoint.site }) {
+                throw ConfigError(file: file, line: source.keyLine("origin", inTableAt: source.headerLine(table: "endpoint", occurrence: index)),
+                                  endpoint: endpoint.name, key: "origin",
+                                  message: "site \"\(endpoint.site)\" already has its origin (\(other.name)): one baseline per site")
+            }
             endpoints.append(endpoint)
         }
         return endpoints
@@ -70,6 +81,7 @@ struct TableReader {
         guard let name = try string(table, "name", place), !name.isEmpty else {
             throw error(place, "name", "missing: every endpoint needs a unique name")
         }
+        try rejectControlCharacters(name, key: "name", place)
         place.endpoint = name
         try rejectUnknownKeys(in: table, allowed: Self.endpointKeys, table: place)
 
@@ -79,6 +91,9 @@ struct TableReader {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let urlHost = parsed.host, !urlHost.isEmpty else {
             throw error(place, "url", "\"\(url)\" is not an http:// or https:// URL with a host")
+        }
+        if let port = parsed.port, !(1...65535).contains(port) {
+            throw error(place, "url", "port \(port) is outside 1–65535")
         }
         let host = try string(table, "host", place)
         if let host, host.isEmpty || host.contains(where: { $0.isWhitespace || $0 == "/" }) {
@@ -92,14 +107,18 @@ struct TableReader {
             }
             provider = known
         }
-        var endpoint = Endpoint(name: name, site: try string(table, "site", place) ?? host ?? urlHost,
-                                url: url, provider: provider)
+        let site = try string(table, "site", place) ?? host ?? urlHost
+        try rejectControlCharacters(site, key: "site", place)
+        var endpoint = Endpoint(name: name, site: site, url: url, provider: provider)
         endpoint.host = host
         endpoint.isOrigin = try bool(table, "origin", place) ?? false
         endpoint.insecure = try bool(table, "insecure", place) ?? false
-        endpoint.interval = try duration(table, "interval", place) ?? Endpoint.defaultInterval
-        endpoint.timeout = try duration(table, "timeout", place) ?? Endpoint.defaultTimeout
+        endpoint.interval = try duration(table, "interval", place, within: Self.intervalRange) ?? Endpoint.defaultInterval
+        endpoint.timeout = try duration(table, "timeout", place, within: Self.timeoutRange) ?? Endpoint.defaultTimeout
         endpoint.maxBody = try size(table, "max_body", place) ?? Endpoint.defaultMaxBody
+        guard Self.maxBodyRange.contains(endpoint.maxBody) else {
+            throw error(place, "max_body", "must be between 1 byte and 10GB")
+        }
         endpoint.maxRedirects = try redirects(table, place) ?? Endpoint.defaultMaxRedirects
         endpoint.resolve = try resolveEntries(table, place)
         endpoint.headers = try requestHeaders(table, place)
@@ -129,6 +148,9 @@ struct TableReader {
             guard parts.count == 3, !parts[0].isEmpty, let port = Int(parts[1]), (1...65535).contains(port),
                   !parts[2].isEmpty else {
                 throw error(place, "resolve", "\"\(entry)\" is not HOST:PORT:ADDRESS (e.g. \"example.com:443:192.0.2.1\")")
+            }
+            for address in parts[2].split(separator: ",") where !Self.isIPAddress(String(address)) {
+                throw error(place, "resolve", "\"\(address)\" in \"\(entry)\" is not an IPv4 or [IPv6] address")
             }
             entries.append(entry)
         }
@@ -199,12 +221,32 @@ struct TableReader {
         return flag
     }
 
-    private func duration(_ table: TOMLTable, _ key: String, _ place: Place) throws(ConfigError) -> Double? {
+    private func duration(_ table: TOMLTable, _ key: String, _ place: Place,
+                          within range: ClosedRange<Double>? = nil) throws(ConfigError) -> Double? {
         guard let text = try string(table, key, place) else { return nil }
         guard let seconds = HumanDuration.seconds(text) else {
             throw error(place, key, "\"\(text)\" is not a duration: write a number with a unit, e.g. 500ms, 10s, 5m, 1h, 30d")
         }
+        if let range, !range.contains(seconds) {
+            throw error(place, key, "\"\(text)\" is outside \(HumanDuration.format(seconds: range.lowerBound))"
+                        + "–\(HumanDuration.format(seconds: range.upperBound))")
+        }
         return seconds
+    }
+
+    private func rejectControlCharacters(_ text: String, key: String, _ place: Place) throws(ConfigError) {
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw error(place, key, "contains control characters (tabs, line breaks): they would break tables and CSV")
+        }
+    }
+
+    /// `curl --resolve` addresses: IPv4, or IPv6 in brackets.
+    static func isIPAddress(_ text: String) -> Bool {
+        var buffer = in6_addr()
+        if text.hasPrefix("["), text.hasSuffix("]") {
+            return inet_pton(AF_INET6, String(text.dropFirst().dropLast()), &buffer) == 1
+        }
+        return inet_pton(AF_INET, text, &buffer) == 1
     }
 
     private func size(_ table: TOMLTable, _ key: String, _ place: Place) throws(ConfigError) -> Int64? {

@@ -46,7 +46,8 @@ public struct ProbeWriter {
     private static func csv(_ value: ProbeRecord.Value) -> String {
         switch value {
         case .string(let text):
-            let needsQuotes = text.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+            // Scalars, not Characters: "\r\n" is one Character equal to neither "\r" nor "\n".
+            let needsQuotes = text.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
             return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         case .integer(let number): return String(number)
         case .milliseconds(let microseconds): return ProbeRecord.millisecondsText(microseconds)

@@ -26,7 +26,9 @@ public enum NumberText {
     /// is the whole story.
     public static func percent(_ ratio: Double) -> String {
         let value = ratio * 100
-        return fixed(value, decimals: value >= 99 && value < 100 ? 2 : 1) + "%"
+        let text = fixed(value, decimals: value >= 99 && value < 100 ? 2 : 1)
+        // 99.996% rounds to 100.00%, which would claim a perfect record that is not there.
+        return (value < 100 && text.hasPrefix("100") ? "99.99" : text) + "%"
     }
 
     /// "2.1×".

@@ -4,7 +4,8 @@
 /// that hide text, or bidi overrides that reorder it. Everything a server sends passes through
 /// here before it reaches the database, stdout or the screen.
 public enum Sanitizer {
-    /// Removes C0 and C1 control characters, DEL and Unicode bidi/format controls.
+    /// Removes C0 and C1 control characters, DEL, Unicode format characters (bidi marks and
+    /// overrides, zero-width characters, BOM) and line/paragraph separators.
     /// Tabs become spaces so columns stay aligned.
     public static func clean(_ text: String) -> String {
         var result = String.UnicodeScalarView()
@@ -24,9 +25,8 @@ public enum Sanitizer {
     }
 
     private static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F: true              // C0, DEL, C1 (CSI, OSC, …)
-        case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true  // bidi marks and overrides
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: true
         default: false
         }
     }

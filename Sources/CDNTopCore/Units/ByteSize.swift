@@ -13,6 +13,8 @@ public enum ByteSize {
               let unit = units.first(where: { $0.suffix.lowercased() == suffix.lowercased() }) else {
             return nil
         }
-        return Int64((value * unit.factor).rounded())
+        let bytes = (value * unit.factor).rounded()
+        // Past 2^62 the conversion to Int64 would trap; no real size is that large.
+        return bytes >= 1 && bytes < 4.6e18 ? Int64(bytes) : nil
     }
 }
