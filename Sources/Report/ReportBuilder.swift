@@ -40,9 +40,9 @@ public enum ReportBuilder {
             chosen = sites[0]
         }
         let since = now.addingTimeInterval(-window.seconds)
-        let aggregates = try store.windowAggregates(since: since, until: now)
+        let aggregates = try store.windowAggregates(since: since, until: now, site: chosen)
         let span = RollupSpan(rawValue: Int64(window.sparklineBuckets.bucketSeconds)) ?? .hour
-        let series = try store.timeSeries(since: since, until: now, span: span)
+        let series = try store.timeSeries(since: since, until: now, span: span, site: chosen)
         let analysis = SiteAnalyzer.analyze(site: chosen, window: window, endpoints: endpoints,
                                             aggregates: aggregates, series: series)
         guard analysis.probes > 0 else { throw ReportError.emptyWindow(site: chosen, window: window) }

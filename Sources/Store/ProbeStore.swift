@@ -111,19 +111,21 @@ public final class ProbeStore: Sendable {
 
     /// Aggregates per endpoint, vantage and POP region over `[since, until)`, from rollups
     /// only. The result's `since` and `until` say the window actually covered: see `WindowPlan`.
-    public func windowAggregates(since: Date, until: Date) throws -> WindowAggregates {
+    /// `site` keeps only that site's endpoints: endpoint names are unique within a config,
+    /// not across sites, and two sites' "origin" endpoints must not merge.
+    public func windowAggregates(since: Date, until: Date, site: String? = nil) throws -> WindowAggregates {
         try access {
-            try pool.read { db in try WindowQueries.aggregates(since: since, until: until, in: db) }
+            try pool.read { db in try WindowQueries.aggregates(since: since, until: until, site: site, in: db) }
         }
     }
 
     /// Per endpoint, one aggregate per `span` bucket in `[since, until)` (widened to whole
     /// buckets), for sparklines; all vantage points together unless `vantage` names one.
     public func timeSeries(since: Date, until: Date, span: RollupSpan,
-                           vantage: String? = nil) throws -> TimeSeries {
+                           vantage: String? = nil, site: String? = nil) throws -> TimeSeries {
         try access {
             try pool.read { db in
-                try WindowQueries.series(since: since, until: until, span: span, vantage: vantage, in: db)
+                try WindowQueries.series(since: since, until: until, span: span, vantage: vantage, site: site, in: db)
             }
         }
     }

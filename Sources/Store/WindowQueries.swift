@@ -7,7 +7,7 @@ import GRDB
 /// Rows are first folded by dictionary ids (integers hash fast), then relabelled with names:
 /// endpoints whose URL changed have several ids and merge under their one name here.
 enum WindowQueries {
-    static func aggregates(since: Date, until: Date, in db: Database) throws -> WindowAggregates {
+    static func aggregates(since: Date, until: Date, site: String?, in db: Database) throws -> WindowAggregates {
         let plan = WindowPlan(since: since, until: until, horizons: try RetentionHorizons(db))
         var byIDs: [CellKey: ProbeAggregate] = [:]
         for piece in plan.pieces {
@@ -17,7 +17,7 @@ enum WindowQueries {
         }
         let names = try KeyNames(db)
         var cells: [AggregateKey: ProbeAggregate] = [:]
-        for (cell, aggregate) in byIDs {
+        for (cell, aggregate) in byIDs where site == nil || names.site(cell.ids.endpoint) == site {
             let key = AggregateKey(endpoint: try names.endpoint(cell.ids.endpoint),
                                    vantage: try names.vantage(cell.ids.vantage),
                                    popRegion: try Continent.decode(keyCode: cell.popRegion))
@@ -27,7 +27,7 @@ enum WindowQueries {
                                 until: StoredTime.date(seconds: plan.until), cells: cells)
     }
 
-    static func series(since: Date, until: Date, span: RollupSpan, vantage: String?,
+    static func series(since: Date, until: Date, span: RollupSpan, vantage: String?, site: String?,
                        in db: Database) throws -> TimeSeries {
         let horizon = try RetentionHorizons(db).oldestBucket(of: span)
         let start = max(span.floor(since.secondsSince1970(rounded: .down)), horizon)
@@ -36,6 +36,7 @@ enum WindowQueries {
         var byIDs: [SeriesKey: ProbeAggregate] = [:]
         try Rollups.accumulate(span: span, from: start, to: end, in: db, into: &byIDs) { cell in
             if let vantage, names.vantageLabel(cell.ids.vantage) != vantage { return nil }
+            if let site, names.site(cell.ids.endpoint) != site { return nil }
             return SeriesKey(endpointID: cell.ids.endpoint, bucket: cell.bucket)
         }
         var byEndpoint: [String: [Int64: ProbeAggregate]] = [:]
@@ -83,6 +84,10 @@ private struct KeyNames {
     func vantage(_ id: Int64) throws -> Vantage {
         guard let vantage = vantages[id] else { throw DamagedData("a rollup refers to a missing vantage") }
         return vantage
+    }
+
+    func site(_ id: Int64) -> String? {
+        endpoints[id]?.site
     }
 
     func vantageLabel(_ id: Int64) -> String? {

@@ -100,3 +100,21 @@ struct ReportPercentileTests {
         #expect(abs(ttfb.average - raw.reduce(0, +) / Double(raw.count)) < 1e-6)
     }
 }
+
+@Suite("Reports keep sites apart")
+struct ReportSiteIsolationTests {
+    /// Endpoint names are unique within one config, not across sites: two sites' "origin"
+    /// endpoints in one database must not merge into one row.
+    @Test func sameEndpointNameInTwoSites() throws {
+        var intruder = ReportFixtures.probe("origin", ReportFixtures.europe, minutesAgo: 30, ttfb: 5000,
+                                            provider: .cloudflare, origin: true)
+        intruder.site = "blog.example"
+        let store = try ReportFixtures.store(ReportFixtures.probes + [intruder])
+        let analysis = try ReportBuilder.analyze(store: store, site: "shop.example", window: .day, now: ReportFixtures.now)
+        let origin = try #require(analysis.origin)
+        #expect(origin.probes == 2)
+        #expect(origin.provider == .fly)
+        #expect(origin.ttfb?.average == 200)
+        #expect(analysis.endpoints.allSatisfy { $0.series.allSatisfy { ($0.p50 ?? 0) < 5000 } })
+    }
+}
