@@ -10,7 +10,7 @@ struct TableReader {
 
     /// Limits that keep a typo from becoming a crash, a probe every millisecond, or a probe
     /// that may read gigabytes.
-    static let intervalRange = 1.0...(7 * 86_400.0)
+    static let intervalRange = 0.1...(7 * 86_400.0)
     static let timeoutRange = 0.01...3600.0
     static let maxBodyRange: ClosedRange<Int64> = 1...10_000_000_000
 

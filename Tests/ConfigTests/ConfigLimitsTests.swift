@@ -13,7 +13,7 @@ struct ConfigLimitsTests {
         ("max_body = \"99999999999GB\"", "c.toml:4: endpoint \"b\": max_body: \"99999999999GB\" is not a size"),
         ("max_body = \"20GB\"", "c.toml:4: endpoint \"b\": max_body: must be between 1 byte and 10GB"),
         ("timeout = \"999999999999999d\"", "c.toml:4: endpoint \"b\": timeout: \"999999999999999d\" is outside 10ms–1h"),
-        ("interval = \"1ms\"", "c.toml:4: endpoint \"b\": interval: \"1ms\" is outside 1s–7d"),
+        ("interval = \"1ms\"", "c.toml:4: endpoint \"b\": interval: \"1ms\" is outside 100ms–7d"),
         ("resolve = [\"b.example:80:not-an-ip\"]", "c.toml:4: endpoint \"b\": resolve: \"not-an-ip\" in \"b.example:80:not-an-ip\" is not an IPv4 or [IPv6] address"),
         ("site = \"a\\r\\nb\"", "c.toml:4: endpoint \"b\": site: contains control characters"),
     ])
