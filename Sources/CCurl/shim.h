@@ -34,13 +34,7 @@ static inline CURLcode cdntop_easy_getinfo_offset(CURL *easy, CURLINFO info, cur
 static inline CURLcode cdntop_easy_getinfo_string(CURL *easy, CURLINFO info, char **value) {
     return curl_easy_getinfo(easy, info, value);
 }
-static inline CURLcode cdntop_easy_getinfo_pointer(CURL *easy, CURLINFO info, void **value) {
-    return curl_easy_getinfo(easy, info, value);
-}
 static inline CURLSHcode cdntop_share_setopt_long(CURLSH *share, CURLSHoption option, long value) {
     return curl_share_setopt(share, option, value);
-}
-static inline CURLMcode cdntop_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
-    return curl_multi_setopt(multi, option, value);
 }
 #endif

@@ -15,6 +15,8 @@ final class Transfer {
     let startedAt: Date
     private let startedAtMonotonic: ContinuousClock.Instant
 
+    /// The host of the configured URL: the Host override goes only there, as curl's does.
+    private let configuredHost: String?
     private(set) var currentURL: String
     private var visited: Set<String>
     private(set) var redirects = 0
@@ -32,6 +34,7 @@ final class Transfer {
         self.vantage = vantage
         self.startedAt = now
         self.startedAtMonotonic = .now
+        self.configuredHost = URL(string: endpoint.url)?.host
         self.currentURL = endpoint.url
         self.visited = [endpoint.url]
         configureOnce()
@@ -77,7 +80,7 @@ final class Transfer {
         handle.set(CURLOPT_TIMEOUT_MS, millisecondsLeft)
         handle.set(CURLOPT_CONNECTTIMEOUT_MS, millisecondsLeft)
         var requestHeaders = endpoint.headers.map { "\($0.name): \($0.value)" }
-        if let host = endpoint.host, URL(string: currentURL)?.host == URL(string: endpoint.url)?.host {
+        if let host = endpoint.host, redirects == 0 || URL(string: currentURL)?.host == configuredHost {
             requestHeaders.append("Host: \(host)")
         }
         handle.set(CURLOPT_HTTPHEADER, list: requestHeaders)

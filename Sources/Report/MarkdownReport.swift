@@ -46,7 +46,8 @@ public enum MarkdownReport {
         var lines = ["", "## TTFB over the window", "", "```text"]
         for summary in analysis.endpoints {
             let label = summary.endpoint.name.padding(toLength: width, withPad: " ", startingAt: 0)
-            let median = summary.ttfb.map { "  p50 \(NumberText.milliseconds($0.p50)) ms" } ?? "  no successful probe"
+            let median = summary.ttfb.map { "  p50 \(NumberText.milliseconds($0.p50)) ms (n=\(NumberText.count($0.samples)))" }
+                ?? "  no successful probe (n=\(NumberText.count(summary.probes)))"
             lines.append("\(label)  \(Sparkline.render(summary.series, low: scale.low, high: scale.high))\(median)")
         }
         lines += ["```", "",

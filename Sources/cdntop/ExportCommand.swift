@@ -26,12 +26,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let start = since.flatMap { SinceParser.date($0, now: Date()) }
-        let store: ProbeStore
-        do {
-            store = try ProbeStore.openExisting(path: locations.databasePath())
-        } catch {
-            throw Failure.exit("\(error)", status: Failure.database)
-        }
+        let store = try locations.openExistingStore()
         let output = StandardOutput()
         let writer = ProbeWriter(format: format)
         if let header = writer.header { output.writeLine(header) }

@@ -28,16 +28,8 @@ struct ReportCommand: ParsableCommand {
     static let nothingToReport: Int32 = 1
 
     func run() throws {
-        let path = locations.databasePath()
-        let store: ProbeStore
-        do {
-            store = try ProbeStore.openExisting(path: path)
-        } catch StoreError.missing {
-            throw Failure.exit("nothing to report: no probe database at \(path); run `cdntop probe` first or pass --db",
-                               status: Self.nothingToReport)
-        } catch {
-            throw Failure.exit("\(error)", status: Failure.database)
-        }
+        let store = try locations.openExistingStore(missing: (
+            "nothing to report: no probe database at {path}; run `cdntop probe` first or pass --db", Self.nothingToReport))
         let now = Date()
         let analysis: SiteAnalysis
         do {

@@ -29,7 +29,7 @@ public struct RegionRow: Sendable, Hashable {
 
     /// The endpoint with the lowest average TTFB in this row, the cell to highlight.
     public var best: String? {
-        cells.filter { $0.ttfb != nil }.min { $0.ttfb!.average < $1.ttfb!.average }?.endpoint
+        cells.compactMap { cell in cell.ttfb.map { (cell.endpoint, $0.average) } }.min { $0.1 < $1.1 }?.0
     }
 }
 

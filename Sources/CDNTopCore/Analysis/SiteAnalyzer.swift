@@ -14,16 +14,15 @@ public enum SiteAnalyzer {
                            series: series, perCharacter: window.sparklineBuckets.perCharacter)
         }
         let origin = summaries.first { $0.endpoint.isOrigin }
+        let byVantage = aggregates.byVantage.filter { names.contains($0.key.endpoint) && $0.value.count > 0 }
         return SiteAnalysis(
             site: site, window: window, since: aggregates.since, until: aggregates.until,
             endpoints: summaries,
-            regions: regionRows(aggregates.byVantage.filter { names.contains($0.key.endpoint) },
-                                order: summaries.map(\.endpoint.name)),
+            regions: regionRows(byVantage, order: summaries.map(\.endpoint.name)),
             originEndpoint: ofSite.first { $0.isOrigin },
             origin: origin,
             originComparisons: comparisons(summaries, origin: origin),
-            vantages: Set(aggregates.byVantage.filter { names.contains($0.key.endpoint) && $0.value.count > 0 }
-                .map(\.key.vantage)).sorted(by: vantageOrder))
+            vantages: Set(byVantage.keys.map(\.vantage)).sorted(by: vantageOrder))
     }
 
     private static func summary(_ endpoint: StoredEndpoint, _ aggregate: ProbeAggregate, points: [SeriesPoint],
@@ -62,7 +61,7 @@ public enum SiteAnalyzer {
     }
 
     private static func regionRows(_ cells: [EndpointVantage: ProbeAggregate], order: [String]) -> [RegionRow] {
-        let byVantage = Dictionary(grouping: cells.filter { $0.value.count > 0 }, by: \.key.vantage)
+        let byVantage = Dictionary(grouping: cells, by: \.key.vantage)
         return byVantage.keys.sorted(by: vantageOrder).map { vantage in
             let row = byVantage[vantage] ?? []
             let cells = order.compactMap { name -> RegionCell? in
