@@ -42,9 +42,20 @@ let package = Package(
         .target(name: "Report", dependencies: ["CDNTopCore", "Store"]),
         // Probe results → JSON lines and CSV.
         .target(name: "Export", dependencies: ["CDNTopCore"]),
+        // What the terminal UI shows: the screen model, themes, key registry, state and panels.
+        // Pure: panels are functions from state to cells, snapshot-tested as text.
+        .target(name: "UI", dependencies: [
+            "CDNTopCore",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        // The running UI: the curses backend (one file), the data feed and live prober threads,
+        // and the loop that ties keys, state and frames together.
+        .target(name: "TerminalApp", dependencies: [
+            "CDNTopCore", "UI", "Store", "Agent", "Probe", "Report", "CNCursesW",
+        ]),
         // The executable: argument parsing and wiring only.
         .executableTarget(name: "cdntop", dependencies: [
-            "CDNTopCore", "Config", "Probe", "Store", "Agent", "Report", "Export",
+            "CDNTopCore", "Config", "Probe", "Store", "Agent", "Report", "Export", "TerminalApp", "UI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

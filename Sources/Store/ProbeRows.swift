@@ -43,6 +43,29 @@ enum ProbeRows {
         }
     }
 
+    /// The newest `limit` probes of `site` (every site when nil), newest first. Walks the time
+    /// index backwards, so the cost follows `limit`, not the size of the table.
+    static func latest(site: String?, limit: Int, in db: Database) throws -> [ProbeResult] {
+        let endpoints = try Dictionaries.endpoints(in: db)
+        let vantages = try Dictionaries.vantages(in: db)
+        let ids = endpoints.filter { site == nil || $0.value.site == site }.keys
+        guard !ids.isEmpty else { return [] }
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT \(columns) FROM probe WHERE endpoint_id IN (\(ids.map(String.init).joined(separator: ",")))
+            ORDER BY ts DESC, id DESC LIMIT ?
+            """, arguments: [limit])
+        var probes: [ProbeResult] = []
+        while let row = try rows.next() {
+            probes.append(try probe(from: row, endpoints: endpoints, vantages: vantages))
+        }
+        return probes
+    }
+
+    /// Grows whenever a probe is written: the cheap "anything new?" check of a reader that polls.
+    static func newestID(in db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT max(id) FROM probe") ?? 0
+    }
+
     /// Deletes up to `limit` probes older than `microseconds`; true when it hit the limit.
     static func delete(before microseconds: Int64, limit: Int, in db: Database) throws -> Bool {
         try db.execute(sql: """

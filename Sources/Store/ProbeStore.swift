@@ -88,6 +88,22 @@ public final class ProbeStore: Sendable {
         }
     }
 
+    /// The newest `limit` probes of `site` (every site when nil), newest first, for the UI's
+    /// last-probe column and events log. Headers are not kept per probe: see `lastHeaders`.
+    public func latestProbes(site: String?, limit: Int) throws -> [ProbeResult] {
+        try access {
+            try pool.read { db in try ProbeRows.latest(site: site, limit: limit, in: db) }
+        }
+    }
+
+    /// A number that grows with every probe written by any process: a poller re-reads the
+    /// windows only when it changed (pruning alone does not change it).
+    public func changeMarker() throws -> Int64 {
+        try access {
+            try pool.read { db in try ProbeRows.newestID(in: db) }
+        }
+    }
+
     /// The newest response headers recorded for an endpoint from a vantage point, empty when
     /// none were recorded.
     public func lastHeaders(endpoint: String, vantage: String) throws -> [HTTPHeader] {

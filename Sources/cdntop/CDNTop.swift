@@ -12,6 +12,7 @@ struct CDNTop: ParsableCommand {
             file is unusable, 3 when the probe database is unusable, 64 for bad arguments.
             """,
         version: "0.1.0",
-        subcommands: [ProbeCommand.self, ReportCommand.self, ExportCommand.self]
+        subcommands: [DashboardCommand.self, ProbeCommand.self, ReportCommand.self, ExportCommand.self],
+        defaultSubcommand: DashboardCommand.self
     )
 }

@@ -85,4 +85,11 @@ public struct SparklinePoint: Sendable, Hashable {
     public var p50: Double?
     public var probes: Int
     public var failed: Int
+
+    public init(start: Date, p50: Double?, probes: Int, failed: Int) {
+        self.start = start
+        self.p50 = p50
+        self.probes = probes
+        self.failed = failed
+    }
 }

@@ -37,6 +37,12 @@ public struct RegionCell: Sendable, Hashable {
     public var endpoint: String
     public var probes: Int
     public var ttfb: LatencySummary?
+
+    public init(endpoint: String, probes: Int, ttfb: LatencySummary?) {
+        self.endpoint = endpoint
+        self.probes = probes
+        self.ttfb = ttfb
+    }
 }
 
 /// One CDN endpoint against its site's origin, by average TTFB of the successful probes

@@ -44,7 +44,7 @@ public enum SiteAnalyzer {
 
     /// Merges the series' buckets into sparkline characters covering the whole window, so
     /// empty slices stay visible as gaps instead of being squeezed out.
-    static func sparkline(_ points: [SeriesPoint], series: TimeSeries, perCharacter: Int) -> [SparklinePoint] {
+    public static func sparkline(_ points: [SeriesPoint], series: TimeSeries, perCharacter: Int) -> [SparklinePoint] {
         let slice = Double(series.bucketSeconds * perCharacter)
         let count = Int((series.until.timeIntervalSince(series.since) / slice).rounded(.up))
         guard count > 0 else { return [] }

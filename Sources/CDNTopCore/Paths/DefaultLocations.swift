@@ -11,6 +11,16 @@ public enum DefaultLocations {
         base("XDG_DATA_HOME", fallback: ".local/share", environment) + "/cdntop/probes.sqlite"
     }
 
+    /// The user's theme files, searched before the installed `themes/` folder.
+    public static func themesDirectory(environment: [String: String]) -> String {
+        base("XDG_CONFIG_HOME", fallback: ".config", environment) + "/cdntop/themes"
+    }
+
+    /// Where the UI writes its log: never onto the screen it draws.
+    public static func logFile(environment: [String: String]) -> String {
+        base("XDG_STATE_HOME", fallback: ".local/state", environment) + "/cdntop/cdntop.log"
+    }
+
     /// Expands a leading `~/` in paths written in the config file.
     public static func expandingTilde(_ path: String, environment: [String: String]) -> String {
         path.hasPrefix("~/") ? home(environment) + path.dropFirst() : path

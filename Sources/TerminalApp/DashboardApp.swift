@@ -1,0 +1,233 @@
+import Agent
+import CDNTopCore
+import Dispatch
+import Foundation
+import Report
+import Store
+import Synchronization
+import UI
+
+/// How the UI was asked to run (the `cdntop` flags, resolved).
+public struct DashboardOptions: Sendable {
+    public var databasePath: String
+    public var reportsDirectory: String
+    public var window: ReportWindow
+    /// Seconds between database polls.
+    public var refresh: Double
+    public var themeName: String?
+    public var braille: Bool
+    public var environment: [String: String]
+    public var executablePath: String
+
+    public init(databasePath: String, reportsDirectory: String, window: ReportWindow, refresh: Double,
+                themeName: String?, braille: Bool, environment: [String: String], executablePath: String) {
+        self.databasePath = databasePath
+        self.reportsDirectory = reportsDirectory
+        self.window = window
+        self.refresh = refresh
+        self.themeName = themeName
+        self.braille = braille
+        self.environment = environment
+        self.executablePath = executablePath
+    }
+}
+
+/// A problem that stops the UI before it draws anything, with what to do about it.
+public struct DashboardError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// The UI loop: keys in, commands applied to the view state, snapshots from the data feed and
+/// the live prober folded in, and a frame drawn when anything visible changed (at most once
+/// per key or data change, plus once a second for the "last probe" clock).
+public final class DashboardApp {
+    private let options: DashboardOptions
+    private let store: ProbeStore
+    private let prober: LiveProber?
+    private let configured: [StoredEndpoint]
+    private let catalog: ThemeCatalog
+    private let notices = NoticeBoard()
+    private let quitSignal = ReceivedSignal()
+    private var signalSources: [any DispatchSourceSignal] = []
+
+    /// `agent` nil means read-only (`--no-probe`, or no config).
+    public init(options: DashboardOptions, store: ProbeStore, agent: ProbeAgent?) throws {
+        self.options = options
+        self.store = store
+        prober = agent.map(LiveProber.init)
+        configured = agent?.endpoints.map { StoredEndpoint(name: $0.name, site: $0.site, url: $0.url, isOrigin: $0.isOrigin) } ?? []
+        catalog = ThemeCatalog(directories: ThemeCatalog.searchDirectories(environment: options.environment,
+                                                                            executable: options.executablePath))
+        if let name = options.themeName, catalog.theme(named: name) == nil {
+            throw DashboardError(description: "no theme \"\(name)\"; themes found: "
+                                 + catalog.themes.map(\.name).joined(separator: ", ")
+                                 + catalog.problems.map { "\n  skipped \($0)" }.joined())
+        }
+        guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
+            throw DashboardError(description: "the UI needs a terminal; for scripts use `cdntop probe --json`, `cdntop report` or `cdntop export`")
+        }
+    }
+
+    /// Runs until `q` or SIGINT/SIGTERM/SIGHUP; the terminal is restored on every way out.
+    public func run() -> Int32 {
+        let logPath = DefaultLocations.logFile(environment: options.environment)
+        Log.open(path: logPath)
+        Log.write("cdntop UI started: db \(options.databasePath)")
+        installSignalHandlers()
+        let monochrome = !(options.environment["NO_COLOR"] ?? "").isEmpty
+        var theme = catalog.theme(named: options.themeName ?? (monochrome ? "mono" : "default")) ?? Theme.builtinDefault
+        let terminal = CursesTerminal(theme: theme, environment: options.environment)
+        defer {
+            terminal.restore()
+            Log.restoreStandardError()
+        }
+        var state = DashboardState(data: nil, view: ViewState(window: options.window, themeName: theme.name),
+                                   live: prober?.status ?? LiveStatus(probing: false), now: Date(), braille: options.braille)
+        for problem in catalog.problems { post("theme skipped: \(problem)", problem: true, seconds: 8) }
+        let feed = DataFeed(store: store, configured: configured, request: request(for: state, terminal.size),
+                            refresh: options.refresh)
+        feed.start()
+        prober?.start()
+        defer {
+            prober?.stop(waitSeconds: 1)
+            feed.stop()
+        }
+
+        var heldWhileFrozen: DashboardData?
+        var drawnSecond = -1
+        var dirty = true
+        while quitSignal.number == 0 {
+            if let key = terminal.readKey(milliseconds: 200) {
+                dirty = true
+                if key == .resize {
+                    terminal.invalidate()
+                } else if let command = KeyBindings.command(for: key) {
+                    let wasFrozen = state.view.frozen
+                    let effect = state.view.apply(command, endpoints: state.endpoints, sites: state.data?.sites ?? [])
+                    if wasFrozen, !state.view.frozen, let held = heldWhileFrozen {
+                        state.data = held
+                        heldWhileFrozen = nil
+                    }
+                    switch effect {
+                    case .quit: return 0
+                    case .cycleTheme:
+                        theme = catalog.next(after: theme.name)
+                        state.view.themeName = theme.name
+                        terminal.setTheme(theme)
+                        post("theme: \(theme.name)" + (terminal.depth == .monochrome ? " (no colours on this terminal)" : ""))
+                    case .probe(let endpoints):
+                        guard let prober else {
+                            post("read-only view: probing needs a config (and no --no-probe)", problem: true)
+                            break
+                        }
+                        prober.probe(endpoints)
+                        post(endpoints.map { "probing \($0.joined(separator: ", "))…" } ?? "probing every endpoint…")
+                    case .writeReport:
+                        writeReport(site: state.data?.site, window: state.view.window)
+                    case .reload, .none:
+                        break
+                    }
+                }
+            }
+            feed.update(request(for: state, terminal.size))
+            if let data = feed.take() {
+                if state.view.frozen { heldWhileFrozen = data } else { state.data = data; dirty = true }
+            }
+            if let prober, !state.view.frozen {
+                let live = prober.status
+                if live != state.live { state.live = live; dirty = true }
+                for problem in prober.takeProblems() { post(problem, problem: true, seconds: 10) }
+            }
+            if let notice = notices.take() { state.notice = notice; dirty = true }
+            let now = Date()
+            let second = Int(now.timeIntervalSince1970)
+            if second != drawnSecond, !state.view.frozen {
+                state.now = now
+                drawnSecond = second
+                dirty = true
+            }
+            if dirty {
+                let size = terminal.size
+                terminal.draw(DashboardRenderer.render(state, width: size.width, height: size.height))
+                dirty = false
+            }
+        }
+        let number = quitSignal.number
+        Log.write("stopping on signal \(number)")
+        return 128 + number
+    }
+
+    private func request(for state: DashboardState, _ size: (width: Int, height: Int)) -> DashboardRequest {
+        DashboardRequest(site: state.view.site, window: state.view.window,
+                         sparklineSlices: DashboardLayout.sparklineSlices(width: size.width, endpointNames: state.endpoints,
+                                                                          braille: state.braille),
+                         detailEndpoint: state.view.overlay == .detail ? state.selected : nil)
+    }
+
+    private func post(_ text: String, problem: Bool = false, seconds: Double = 6) {
+        notices.post(text, problem: problem, seconds: seconds)
+    }
+
+    /// Writes the snapshot report off the UI thread and posts its path (or the reason it failed).
+    private func writeReport(site: String?, window: ReportWindow) {
+        post("writing the \(window.rawValue) report…", seconds: 30)
+        let store = store, directory = options.reportsDirectory, notices = notices
+        DispatchQueue.global().async {
+            do {
+                let analysis = try ReportBuilder.analyze(store: store, site: site, window: window)
+                let path = try SnapshotWriter.write(analysis, to: directory)
+                Log.write("report written to \(path)")
+                notices.post("report written to \(path)", seconds: 15)
+            } catch {
+                Log.write("report failed: \(error)")
+                notices.post("report not written: \(error)", problem: true, seconds: 15)
+            }
+        }
+    }
+
+    /// SIGINT, SIGTERM and SIGHUP (a dropped ssh, a killed tmux) end the loop, which restores
+    /// the terminal; a second signal restores it and exits at once.
+    private func installSignalHandlers() {
+        for number in [SIGINT, SIGTERM, SIGHUP] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [quitSignal] in
+                if quitSignal.receive(number) {
+                    CrashRestore.restoreNow()
+                    exit(128 + number)
+                }
+            }
+            source.resume()
+            signalSources.append(source)
+        }
+        signal(SIGPIPE, SIG_IGN)
+    }
+}
+
+/// Messages for the footer from any thread; the UI loop shows them oldest first.
+final class NoticeBoard: Sendable {
+    private let queue = Mutex<[Notice]>([])
+
+    func post(_ text: String, problem: Bool = false, seconds: Double = 6) {
+        queue.withLock { $0.insert(Notice(text: text, isProblem: problem, until: Date().addingTimeInterval(seconds)), at: 0) }
+    }
+
+    func take() -> Notice? {
+        queue.withLock { $0.popLast() }
+    }
+}
+
+/// The signal that asked the UI to stop (0: none yet).
+final class ReceivedSignal: Sendable {
+    private let received = Mutex<Int32>(0)
+
+    var number: Int32 { received.withLock { $0 } }
+
+    /// Records `number`; true when a signal had already been received (the second one).
+    func receive(_ number: Int32) -> Bool {
+        received.withLock { current in
+            defer { current = number }
+            return current != 0
+        }
+    }
+}

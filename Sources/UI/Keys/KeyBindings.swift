@@ -1,0 +1,61 @@
+/// One entry of the key registry: the keys, what they do, and how the footer abbreviates it.
+public struct KeyBinding: Sendable, Hashable {
+    public var keys: [Key]
+    public var command: Command
+    /// The help overlay's sentence.
+    public var help: String
+    /// The footer's word; nil keeps the binding out of the footer (help only).
+    public var footer: String?
+}
+
+/// The one registry of key bindings. The key handler, the footer and the `?` help overlay are
+/// all read from it, so they cannot disagree.
+public enum KeyBindings {
+    public static let all: [KeyBinding] = [
+        KeyBinding(keys: [.character("p")], command: .probeAll,
+                   help: "probe every endpoint now (an ad-hoc round; results appear as they land)", footer: "probe"),
+        KeyBinding(keys: [.character("P")], command: .probeSelected,
+                   help: "probe the selected endpoint now", footer: nil),
+        KeyBinding(keys: [.character("r")], command: .writeReport,
+                   help: "write a markdown snapshot report of this site and window", footer: "report"),
+        KeyBinding(keys: [.character("w")], command: .cycleWindow,
+                   help: "cycle the window: 5m, 1h, 24h, 7d, 30d", footer: "window"),
+        KeyBinding(keys: [.up, .character("k")], command: .selectPrevious,
+                   help: "select the previous endpoint", footer: nil),
+        KeyBinding(keys: [.down, .character("j")], command: .selectNext,
+                   help: "select the next endpoint", footer: "select"),
+        KeyBinding(keys: [.enter], command: .openDetail,
+                   help: "detail of the selected endpoint: phases, headers, POPs, errors", footer: "detail"),
+        KeyBinding(keys: [.tab], command: .switchRegionView,
+                   help: "region table by vantage region or by the POP region that served", footer: "regions"),
+        KeyBinding(keys: [.character("s")], command: .switchSite,
+                   help: "switch to the next site", footer: "site"),
+        KeyBinding(keys: [.character("f")], command: .toggleFreeze,
+                   help: "freeze the picture (new data is held back until unfrozen)", footer: "freeze"),
+        KeyBinding(keys: [.character("t")], command: .cycleTheme,
+                   help: "cycle themes", footer: "theme"),
+        KeyBinding(keys: [.character("?")], command: .toggleHelp,
+                   help: "this help", footer: "help"),
+        KeyBinding(keys: [.escape], command: .closeOverlay,
+                   help: "close help or detail", footer: nil),
+        KeyBinding(keys: [.character("q")], command: .quit,
+                   help: "quit (also Ctrl-C)", footer: "quit"),
+    ]
+
+    private static let byKey: [Key: Command] = {
+        var map: [Key: Command] = [:]
+        for binding in all {
+            for key in binding.keys { map[key] = binding.command }
+        }
+        return map
+    }()
+
+    public static func command(for key: Key) -> Command? {
+        byKey[key]
+    }
+
+    /// "↑/k", as the help overlay lists a binding's keys.
+    public static func keysLabel(_ binding: KeyBinding) -> String {
+        binding.keys.map(\.label).joined(separator: "/")
+    }
+}

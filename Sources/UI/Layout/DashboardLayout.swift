@@ -1,0 +1,93 @@
+/// Where each panel goes at a given terminal size. Panels are stacked top to bottom; at 110
+/// columns and up the hit-ratio gauges and the region table sit side by side. Each panel gets
+/// its minimum first, then what it asks for in priority order (endpoints, regions, hit ratio,
+/// origin), and the events log takes the rest — so at 80x24 nothing overlaps, and at 240x70
+/// everything has room.
+public struct DashboardLayout: Sendable, Hashable {
+    public static let minimum = (width: 60, height: 16)
+    static let sideBySideWidth = 110
+
+    public var header: Rect
+    public var endpoints: Rect
+    public var hitRatio: Rect
+    public var regions: Rect
+    public var origin: Rect
+    public var events: Rect
+    public var footer: Rect
+
+    public static func fits(width: Int, height: Int) -> Bool {
+        width >= minimum.width && height >= minimum.height
+    }
+
+    init(_ state: DashboardState, width: Int, height: Int) {
+        header = Rect(x: 0, y: 0, width: width, height: 1)
+        footer = Rect(x: 0, y: height - 1, width: width, height: 1)
+        var top = 1
+        var left = height - 2
+        func take(_ wanted: Int, minimum: Int = 0) -> Int {
+            let rows = min(left, max(minimum, wanted))
+            left -= rows
+            return rows
+        }
+        let endpointCount = max(1, state.endpoints.count)
+        let endpointRows = take(min(EndpointTablePanel.height(endpoints: endpointCount), max(5, left / 2)))
+        endpoints = Rect(x: 0, y: top, width: width, height: endpointRows)
+        top += endpointRows
+
+        let originRows = take(OriginComparisonPanel.height(state, width: width - 2))
+        let regionWanted = RegionTablePanel.height(state)
+        let hitWanted = HitRatioPanel.height(endpoints: state.data?.analysis?.endpoints.count ?? 1)
+        if width >= Self.sideBySideWidth {
+            let rows = take(max(regionWanted, hitWanted))
+            let half = width / 2
+            hitRatio = Rect(x: 0, y: top, width: half - 1, height: rows)
+            regions = Rect(x: half, y: top, width: width - half, height: rows)
+            top += rows
+        } else {
+            let reserveForEvents = left >= regionWanted + hitWanted + 3 ? 3 : 0
+            left -= reserveForEvents
+            let regionRows = take(regionWanted)
+            let hitRows = take(hitWanted)
+            left += reserveForEvents
+            regions = Rect(x: 0, y: top, width: width, height: regionRows)
+            hitRatio = Rect(x: 0, y: top + regionRows, width: width, height: hitRows)
+            top += regionRows + hitRows
+        }
+        origin = Rect(x: 0, y: top, width: width, height: originRows)
+        top += originRows
+        events = Rect(x: 0, y: top, width: width, height: take(left))
+    }
+
+    /// How many sparkline slices the endpoint table shows at `width`: the data feed asks the
+    /// database for exactly that many, so a wider terminal shows finer history.
+    public static func sparklineSlices(width: Int, endpointNames: [String], braille: Bool) -> Int {
+        let columns = EndpointColumns(width: width, longestName: endpointNames.map(DisplayWidth.of).max() ?? 6)
+        return max(1, columns.spark * (braille ? 2 : 1))
+    }
+}
+
+/// Composes a whole frame: the function from state and size to the screen model.
+public enum DashboardRenderer {
+    public static func render(_ state: DashboardState, width: Int, height: Int) -> Screen {
+        var screen = Screen(width: width, height: height)
+        guard DashboardLayout.fits(width: width, height: height) else {
+            TooSmallPanel.draw(width: width, height: height, minimum: DashboardLayout.minimum, on: &screen)
+            return screen
+        }
+        let layout = DashboardLayout(state, width: width, height: height)
+        HeaderPanel.draw(state, in: layout.header, on: &screen)
+        EndpointTablePanel.draw(state, in: layout.endpoints, on: &screen)
+        HitRatioPanel.draw(state, in: layout.hitRatio, on: &screen)
+        RegionTablePanel.draw(state, in: layout.regions, on: &screen)
+        OriginComparisonPanel.draw(state, in: layout.origin, on: &screen)
+        EventsPanel.draw(state, in: layout.events, on: &screen)
+        FooterPanel.draw(state, in: layout.footer, on: &screen)
+        let body = Rect(x: 0, y: 1, width: width, height: height - 2)
+        switch state.view.overlay {
+        case .help: HelpOverlay.draw(in: body, on: &screen)
+        case .detail: DetailOverlay.draw(state, in: body, on: &screen)
+        case nil: break
+        }
+        return screen
+    }
+}

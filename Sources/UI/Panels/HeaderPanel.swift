@@ -1,0 +1,91 @@
+import CDNTopCore
+import Foundation
+
+/// The top line: site, window, vantage regions, probes in the window, the last probe's age and
+/// the database, so a viewer can judge every figure below ("can this be right?").
+enum HeaderPanel {
+    static func draw(_ state: DashboardState, in rect: Rect, on screen: inout Screen) {
+        screen.fill(rect, role: .title)
+        var parts: [String] = []
+        let data = state.data
+        if let site = data?.site {
+            let count = data?.sites.count ?? 1
+            parts.append(count > 1 ? "\(site) (\((data?.sites.firstIndex(of: site) ?? 0) + 1)/\(count))" : site)
+        } else {
+            parts.append("no site yet")
+        }
+        parts.append("window \(state.view.window.rawValue)")
+        if let vantages = data?.analysis?.vantages, !vantages.isEmpty {
+            let labels = vantages.map(\.label)
+            let shown = labels.prefix(rect.width >= 160 ? 7 : 2).joined(separator: ", ")
+            parts.append("from " + shown + (labels.count > 2 && rect.width < 160 ? " +\(labels.count - 2)" : ""))
+        }
+        parts.append(NumberText.count(data?.analysis?.probes ?? 0, "probe"))
+        if let last = data?.lastProbeAt {
+            parts.append("last probe " + PanelText.age(state.now.timeIntervalSince(last)))
+        }
+        var x = screen.put(" cdntop ", x: rect.x, y: rect.y, role: .title, clip: rect)
+        let badges = badgeText(state)
+        let room = rect.maxX - x - DisplayWidth.of(badges)
+        var line = parts.joined(separator: " │ ")
+        if let path = data?.databasePath, rect.width >= 100 {
+            let pathRoom = room - DisplayWidth.of(line) - 6
+            if pathRoom >= 12 { line += " │ db " + leftTruncated(path, to: pathRoom) }
+        }
+        x = screen.put("│ " + DisplayWidth.truncate(line, to: max(0, room - 2)), x: x, y: rect.y, role: .title, clip: rect)
+        if !badges.isEmpty {
+            screen.put(badges, x: rect.maxX - DisplayWidth.of(badges), y: rect.y, role: .badge, clip: rect)
+        }
+    }
+
+    /// "FROZEN", "READ-ONLY", "DB ERROR": states a viewer must not miss.
+    static func badgeText(_ state: DashboardState) -> String {
+        var badges: [String] = []
+        if state.data?.problem != nil { badges.append("DB ERROR") }
+        if state.view.frozen { badges.append("FROZEN") }
+        if !state.live.probing { badges.append("READ-ONLY") }
+        return badges.isEmpty ? "" : " " + badges.joined(separator: " · ") + " "
+    }
+
+    /// "…/cdntop/probes.sqlite": the end of a path is the part that tells files apart.
+    static func leftTruncated(_ path: String, to columns: Int) -> String {
+        guard DisplayWidth.of(path) > columns else { return path }
+        return "…" + String(path.suffix(max(0, columns - 1)))
+    }
+}
+
+/// The bottom line: the main keys from the registry, or a notice (a report's path, an error).
+enum FooterPanel {
+    static func draw(_ state: DashboardState, in rect: Rect, on screen: inout Screen) {
+        screen.fill(rect, role: .footer)
+        var x = rect.x + 1
+        if let notice = state.notice, notice.until > state.now {
+            screen.put(notice.text, x: x, y: rect.y, role: notice.isProblem ? .bad : .busy, clip: rect)
+            return
+        }
+        if let problem = state.data?.problem {
+            screen.put("database: " + problem, x: x, y: rect.y, role: .bad, clip: rect)
+            return
+        }
+        for binding in KeyBindings.all {
+            guard let word = binding.footer else { continue }
+            let keys = binding.command == .selectNext ? "↑↓" : KeyBindings.keysLabel(binding)
+            let width = DisplayWidth.of(keys) + 1 + DisplayWidth.of(word) + 2
+            guard x + width <= rect.maxX else { break }
+            x = screen.put(keys, x: x, y: rect.y, role: .key, clip: rect)
+            x = screen.put(" " + word + "  ", x: x, y: rect.y, role: .footer, clip: rect)
+        }
+    }
+}
+
+/// Shown instead of a garbled layout when the terminal is below the minimum; the app redraws
+/// normally as soon as it is enlarged.
+enum TooSmallPanel {
+    static func draw(width: Int, height: Int, minimum: (width: Int, height: Int), on screen: inout Screen) {
+        let lines = ["terminal too small", "(need \(minimum.width)x\(minimum.height),", "have \(width)x\(height))"]
+        let top = max(0, (height - lines.count) / 2)
+        for (index, line) in lines.enumerated() {
+            screen.put(line, x: max(0, (width - DisplayWidth.of(line)) / 2), y: top + index, role: index == 0 ? .bad : .text)
+        }
+    }
+}

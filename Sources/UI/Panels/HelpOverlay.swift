@@ -1,0 +1,38 @@
+/// The `?` overlay: every binding of the key registry, so help never drifts from the keys.
+enum HelpOverlay {
+    static func draw(in rect: Rect, on screen: inout Screen) {
+        let bindings = KeyBindings.all
+        let keyWidth = bindings.map { DisplayWidth.of(KeyBindings.keysLabel($0)) }.max() ?? 4
+        let textWidth = bindings.map { DisplayWidth.of($0.help) }.max() ?? 20
+        let box = Overlay.box(width: keyWidth + textWidth + 7, height: bindings.count + 5, in: rect)
+        Overlay.frame(box, title: "Keys", on: &screen)
+        for (index, binding) in bindings.enumerated() where index < box.height - 5 {
+            let y = box.y + 2 + index
+            let x = screen.put(DisplayWidth.pad(KeyBindings.keysLabel(binding), to: keyWidth), x: box.x + 2, y: y, role: .key, clip: box)
+            screen.put("  " + binding.help, x: x, y: y, role: .overlay, clip: box.inset(dx: 1))
+        }
+        screen.put("Esc or ? closes", x: box.x + 2, y: box.maxY - 2, role: .muted, clip: box.inset(dx: 1))
+    }
+}
+
+/// Boxes drawn over the dashboard.
+enum Overlay {
+    /// A box of at most `width`×`height`, centred in `rect`.
+    static func box(width: Int, height: Int, in rect: Rect) -> Rect {
+        let w = min(width, rect.width - 2), h = min(height, rect.height - 2)
+        return Rect(x: rect.x + (rect.width - w) / 2, y: rect.y + (rect.height - h) / 2, width: w, height: h)
+    }
+
+    static func frame(_ box: Rect, title: String, on screen: inout Screen) {
+        screen.fill(box, role: .overlay)
+        guard box.width >= 2, box.height >= 2 else { return }
+        let inner = String(repeating: "─", count: box.width - 2)
+        screen.put("┌" + inner + "┐", x: box.x, y: box.y, role: .overlay)
+        screen.put("└" + inner + "┘", x: box.x, y: box.maxY - 1, role: .overlay)
+        for y in box.y + 1..<box.maxY - 1 {
+            screen.put("│", x: box.x, y: y, role: .overlay)
+            screen.put("│", x: box.maxX - 1, y: y, role: .overlay)
+        }
+        screen.put(" \(title) ", x: box.x + 2, y: box.y, role: .section, clip: box.inset(dx: 1))
+    }
+}

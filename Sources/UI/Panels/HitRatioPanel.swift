@@ -1,0 +1,57 @@
+import CDNTopCore
+
+/// One gauge per CDN endpoint: the hit ratio with the counts behind it, BYPASS and DYNAMIC
+/// counted apart, and the origin marked "no cache" instead of a misleading 0%.
+enum HitRatioPanel {
+    static func height(endpoints count: Int) -> Int { 1 + max(1, count) }
+
+    static func draw(_ state: DashboardState, in rect: Rect, on screen: inout Screen) {
+        guard rect.height > 0 else { return }
+        let window = state.data?.window ?? state.view.window
+        PanelText.rule("Cache hit ratio", detail: "(HIT+STALE+REVAL)/(…+MISS+EXP), \(window.rawValue)", y: rect.y, in: rect, on: &screen)
+        let summaries = state.endpoints.compactMap { state.data?.summary(of: $0) }
+        let rows = rect.rows(1, rect.height - 1)
+        guard !summaries.isEmpty else {
+            screen.put("no probes in the window", x: rows.x + 2, y: rows.y, role: .muted, clip: rows)
+            return
+        }
+        let nameWidth = min(16, summaries.map { DisplayWidth.of($0.endpoint.name) }.max() ?? 6)
+        let gaugeWidth = max(6, min(30, (rect.width - nameWidth - 28) / 2))
+        for (row, summary) in summaries.prefix(rows.height).enumerated() {
+            let y = rows.y + row
+            var x = screen.put(DisplayWidth.pad(summary.endpoint.name, to: nameWidth), x: rows.x + 2, y: y, clip: rows) + 1
+            x = drawGauge(summary, width: gaugeWidth, x: x, y: y, in: rows, on: &screen)
+            screen.put(" " + counts(summary), x: x, y: y, role: .muted, clip: rows)
+        }
+    }
+
+    /// Returns the column after the gauge and its percentage.
+    private static func drawGauge(_ summary: EndpointSummary, width: Int, x: Int, y: Int,
+                                  in rect: Rect, on screen: inout Screen) -> Int {
+        let cache = summary.cache
+        guard let ratio = cache.hitRatio else {
+            let text = summary.endpoint.isOrigin || cache.uncached == summary.probes ? "no cache" : "nothing cacheable"
+            return screen.put(DisplayWidth.pad(text, to: width + 8), x: x, y: y, role: .muted, clip: rect)
+        }
+        let eighths = Int((ratio * Double(width * 8)).rounded(.down))
+        let partial: [Character] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"].map { $0.first ?? " " }
+        var bar = String(repeating: "█", count: eighths / 8)
+        if eighths % 8 > 0, bar.count < width { bar.append(partial[eighths % 8]) }
+        var column = screen.put(bar, x: x, y: y, role: .gaugeFill, clip: rect)
+        column = screen.put(String(repeating: "░", count: max(0, width - bar.count)), x: column, y: y, role: .gaugeEmpty, clip: rect)
+        let role: Role = ratio >= 0.9 ? .good : ratio >= 0.6 ? .text : .warn
+        return screen.put(DisplayWidth.pad(NumberText.percent(ratio), to: 8, alignRight: true), x: column, y: y, role: role, clip: rect)
+    }
+
+    /// "419/420 hits · bypass 3 · dynamic 1", or the origin's probe count.
+    static func counts(_ summary: EndpointSummary) -> String {
+        let cache = summary.cache
+        var parts: [String] = []
+        if cache.samples > 0 { parts.append("\(NumberText.count(cache.hits))/\(NumberText.count(cache.samples)) hits") }
+        for status in [CacheStatus.bypass, .dynamic] where cache.count(status) > 0 {
+            parts.append("\(status.rawValue.lowercased()) \(NumberText.count(cache.count(status)))")
+        }
+        if cache.uncached > 0 { parts.append("no cache layer \(NumberText.count(cache.uncached))") }
+        return parts.joined(separator: " · ")
+    }
+}

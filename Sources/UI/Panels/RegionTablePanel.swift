@@ -1,0 +1,59 @@
+import CDNTopCore
+
+/// Regions × endpoints, average / p95 TTFB, the best cell of each row highlighted. Tab
+/// switches between the vantage regions probes were sent from and the POP regions that
+/// answered them.
+enum RegionTablePanel {
+    static func rows(_ state: DashboardState, width: Int = 0) -> [RegionTableRow] {
+        guard let data = state.data, let analysis = data.analysis else { return [] }
+        guard state.view.regionView == .vantage else { return data.popRegionRows }
+        let cellsWidth = analysis.endpoints.count * 12
+        return RegionTableRow.vantageRows(analysis, withContinent: width - cellsWidth >= 30)
+    }
+
+    static func height(_ state: DashboardState) -> Int { 2 + max(1, rows(state).count) }
+
+    static func draw(_ state: DashboardState, in rect: Rect, on screen: inout Screen) {
+        guard rect.height > 0 else { return }
+        let byVantage = state.view.regionView == .vantage
+        PanelText.rule(byVantage ? "Regions (vantage)" : "Regions (POP that served)",
+                       detail: "avg/p95 ms TTFB" + (rect.width >= 90 ? ", best underlined, Tab: other view" : ""),
+                       y: rect.y, in: rect, on: &screen)
+        let rows = rows(state, width: rect.width)
+        let body = rect.rows(1, rect.height - 1)
+        guard !rows.isEmpty, let names = state.data?.analysis?.endpoints.map(\.endpoint.name) else {
+            screen.put("no probes in the window", x: body.x + 2, y: body.y, role: .muted, clip: body)
+            return
+        }
+        let labelWidth = min(24, max(8, rows.map { DisplayWidth.of($0.label) }.max() ?? 8))
+        let showCounts = rect.width >= 2 + labelWidth + names.count * 19
+        let cellWidth = showCounts ? 18 : 11
+        let fitting = max(1, (rect.width - 2 - labelWidth) / (cellWidth + 1))
+        let shown = Array(names.prefix(fitting))
+        var x = screen.put(DisplayWidth.pad("region", to: labelWidth), x: body.x + 2, y: body.y, role: .heading, clip: body)
+        for name in shown {
+            x = screen.put(" " + DisplayWidth.pad(name, to: cellWidth, alignRight: true), x: x, y: body.y, role: .heading, clip: body)
+        }
+        if shown.count < names.count { screen.put(" +\(names.count - shown.count)", x: x, y: body.y, role: .muted, clip: body) }
+        for (index, row) in rows.prefix(body.height - 1).enumerated() {
+            let y = body.y + 1 + index
+            let best = row.best
+            x = screen.put(DisplayWidth.pad(row.label, to: labelWidth), x: body.x + 2, y: y, clip: body)
+            for name in shown {
+                let cell = row.cells.first { $0.endpoint == name }
+                let text = cellText(cell, withCount: showCounts)
+                x = screen.put(" ", x: x, y: y, clip: body)
+                x = screen.put(DisplayWidth.pad(text, to: cellWidth, alignRight: true), x: x, y: y,
+                               role: name == best && row.cells.count > 1 ? .best : cell?.ttfb == nil ? .muted : .text, clip: body)
+            }
+        }
+    }
+
+    /// "153/210", "153/210 n=420", "×" when every probe failed, blank when none was sent.
+    static func cellText(_ cell: RegionCell?, withCount: Bool) -> String {
+        guard let cell else { return "" }
+        guard let ttfb = cell.ttfb else { return "× (\(NumberText.count(cell.probes)) failed)" }
+        let figures = "\(NumberText.milliseconds(ttfb.average))/\(NumberText.milliseconds(ttfb.p95))"
+        return withCount ? figures + " n=\(NumberText.count(ttfb.samples))" : figures
+    }
+}

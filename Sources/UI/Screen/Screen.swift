@@ -1,0 +1,121 @@
+/// One character cell of the screen model. A wide character occupies its cell and marks the
+/// next one as its `continuation`, which the backend skips.
+public struct Cell: Sendable, Hashable {
+    public var character: Character
+    public var role: Role
+    public var continuation: Bool
+
+    public init(_ character: Character = " ", role: Role = .text, continuation: Bool = false) {
+        self.character = character
+        self.role = role
+        self.continuation = continuation
+    }
+
+    public static let blank = Cell()
+}
+
+/// A rectangle of the screen, in cells.
+public struct Rect: Sendable, Hashable {
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    public var height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = max(0, width)
+        self.height = max(0, height)
+    }
+
+    public var maxX: Int { x + width }
+    public var maxY: Int { y + height }
+    public var isEmpty: Bool { width == 0 || height == 0 }
+
+    /// The rows `from..<from + count` of this rectangle (clipped).
+    public func rows(_ from: Int, _ count: Int) -> Rect {
+        let top = min(height, max(0, from))
+        return Rect(x: x, y: y + top, width: width, height: min(count, height - top))
+    }
+
+    public func inset(dx: Int, dy: Int = 0) -> Rect {
+        Rect(x: x + dx, y: y + dy, width: width - 2 * dx, height: height - 2 * dy)
+    }
+}
+
+/// The in-memory screen every panel draws into: a grid of cells with roles. Only the terminal
+/// backend turns it into curses calls, so the whole UI can be tested as text.
+public struct Screen: Sendable, Hashable {
+    public let width: Int
+    public let height: Int
+    public private(set) var cells: [Cell]
+
+    public init(width: Int, height: Int) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        cells = Array(repeating: .blank, count: self.width * self.height)
+    }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        cells[y * width + x]
+    }
+
+    /// Writes `text` at (x, y) in `role`, clipped to `clip` (the whole screen by default),
+    /// and returns the column after the last character written.
+    @discardableResult
+    public mutating func put(_ text: String, x: Int, y: Int, role: Role = .text, clip: Rect? = nil) -> Int {
+        let bounds = clip ?? Rect(x: 0, y: 0, width: width, height: height)
+        guard y >= max(0, bounds.y), y < min(height, bounds.maxY) else { return x }
+        let right = min(width, bounds.maxX)
+        var column = x
+        for character in text {
+            let columns = DisplayWidth.of(character)
+            guard columns > 0 else { continue }
+            if column + columns > right { break }
+            if column >= max(0, bounds.x) {
+                cells[y * width + column] = Cell(character, role: role)
+                if columns == 2 { cells[y * width + column + 1] = Cell(" ", role: role, continuation: true) }
+            }
+            column += columns
+        }
+        return column
+    }
+
+    /// Paints every cell of `rect` with `role` and blanks, for overlays and selections.
+    public mutating func fill(_ rect: Rect, role: Role, character: Character = " ") {
+        for y in max(0, rect.y)..<min(height, rect.maxY) {
+            for x in max(0, rect.x)..<min(width, rect.maxX) {
+                cells[y * width + x] = Cell(character, role: role)
+            }
+        }
+    }
+
+    /// Changes the role of the cells in `rect`, keeping their characters (selection bars).
+    public mutating func restyle(_ rect: Rect, role: Role) {
+        for y in max(0, rect.y)..<min(height, rect.maxY) {
+            for x in max(0, rect.x)..<min(width, rect.maxX) {
+                cells[y * width + x].role = role
+            }
+        }
+    }
+
+    /// The screen as plain text, one line per row, trailing spaces kept: what a snapshot
+    /// test compares and what `tmux capture-pane -p` shows.
+    public var text: String {
+        (0..<height).map { row in
+            String((0..<width).compactMap { column in
+                let cell = self[column, row]
+                return cell.continuation ? nil : cell.character
+            })
+        }.joined(separator: "\n")
+    }
+
+    /// The rows whose cells differ from `previous`, so the backend redraws only what changed.
+    public func changedRows(since previous: Screen?) -> [Int] {
+        guard let previous, previous.width == width, previous.height == height else { return Array(0..<height) }
+        return (0..<height).filter { row in
+            let range = row * width..<(row + 1) * width
+            return cells[range] != previous.cells[range]
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import CDNTopCore
+import Foundation
+
+/// What the data feed read from the probe database for one site and window: an immutable
+/// snapshot handed from the feed's thread to the UI loop. The UI never queries the database
+/// itself, so a locked or huge database can slow the feed but never the screen.
+public struct DashboardData: Sendable {
+    public var databasePath: String
+    /// Every site in the database, sorted.
+    public var sites: [String]
+    /// The site shown; nil while the database holds no probes.
+    public var site: String?
+    public var window: ReportWindow
+    /// The site's analysis over the window; nil when the window holds no probes.
+    public var analysis: SiteAnalysis?
+    /// Endpoints of the site, in the order rows are drawn: the analysis' endpoints, then
+    /// endpoints known from the database or config but silent in this window.
+    public var endpointNames: [String]
+    /// Per endpoint, the TTFB sparkline sized for the screen, and what one character covers.
+    public var sparklines: [String: [SparklinePoint]]
+    public var sparklineSliceSeconds: Double
+    /// The POP-region view of the region table.
+    public var popRegionRows: [RegionTableRow]
+    /// The newest probe of each endpoint, whatever the window.
+    public var latest: [String: ProbeResult]
+    /// Newest first.
+    public var events: [DashboardEvent]
+    /// The newest response headers of the endpoint the request asked details for.
+    public var detailHeaders: [HTTPHeader]
+    public var loadedAt: Date
+    /// How long the load took: shown in the detail of the header when slow.
+    public var loadSeconds: Double
+    /// Set when the database could not be read; the previous figures stay on screen.
+    public var problem: String?
+
+    public init(databasePath: String, sites: [String] = [], site: String? = nil, window: ReportWindow,
+                analysis: SiteAnalysis? = nil, endpointNames: [String] = [],
+                sparklines: [String: [SparklinePoint]] = [:], sparklineSliceSeconds: Double = 60,
+                popRegionRows: [RegionTableRow] = [], latest: [String: ProbeResult] = [:],
+                events: [DashboardEvent] = [], detailHeaders: [HTTPHeader] = [],
+                loadedAt: Date, loadSeconds: Double = 0, problem: String? = nil) {
+        self.databasePath = databasePath
+        self.sites = sites
+        self.site = site
+        self.window = window
+        self.analysis = analysis
+        self.endpointNames = endpointNames
+        self.sparklines = sparklines
+        self.sparklineSliceSeconds = sparklineSliceSeconds
+        self.popRegionRows = popRegionRows
+        self.latest = latest
+        self.events = events
+        self.detailHeaders = detailHeaders
+        self.loadedAt = loadedAt
+        self.loadSeconds = loadSeconds
+        self.problem = problem
+    }
+
+    /// The newest probe of the site, for "last round 12 s ago".
+    public var lastProbeAt: Date? { latest.values.map(\.timestamp).max() }
+
+    public func summary(of endpoint: String) -> EndpointSummary? {
+        analysis?.endpoints.first { $0.endpoint.name == endpoint }
+    }
+}
+
+/// A row of the region table in either view: a vantage region, or the POP region that served.
+public struct RegionTableRow: Sendable, Hashable {
+    public var label: String
+    public var cells: [RegionCell]
+
+    public init(label: String, cells: [RegionCell]) {
+        self.label = label
+        self.cells = cells
+    }
+
+    /// The endpoint with the lowest average TTFB in this row.
+    public var best: String? {
+        cells.compactMap { cell in cell.ttfb.map { (cell.endpoint, $0.average) } }.min { $0.1 < $1.1 }?.0
+    }
+
+    /// The vantage view's rows, from the analysis; `withContinent` adds "(Europe)" to labels
+    /// that do not say it already, when there is room.
+    public static func vantageRows(_ analysis: SiteAnalysis, withContinent: Bool) -> [RegionTableRow] {
+        analysis.regions.map { row in
+            var label = row.vantage.label
+            if withContinent, let continent = row.vantage.continent, continent.rawValue != label {
+                label += " (\(continent.rawValue))"
+            }
+            return RegionTableRow(label: label, cells: row.cells)
+        }
+    }
+
+    /// The POP view's rows: per POP region (continent order, unknown last), all vantages together.
+    public static func popRegionRows(_ aggregates: WindowAggregates, order: [String]) -> [RegionTableRow] {
+        let cells = aggregates.byPOPRegion.filter { order.contains($0.key.endpoint) && $0.value.count > 0 }
+        let regions = Set(cells.keys.map(\.popRegion)).sorted { a, b in
+            (a.flatMap { Continent.allCases.firstIndex(of: $0) } ?? Continent.allCases.count)
+                < (b.flatMap { Continent.allCases.firstIndex(of: $0) } ?? Continent.allCases.count)
+        }
+        return regions.map { region in
+            RegionTableRow(label: region?.rawValue ?? "unknown POP", cells: order.compactMap { name in
+                guard let aggregate = cells[EndpointPOPRegion(endpoint: name, popRegion: region)] else { return nil }
+                return RegionCell(endpoint: name, probes: aggregate.count, ttfb: LatencySummary(microseconds: aggregate.ttfb))
+            })
+        }
+    }
+}

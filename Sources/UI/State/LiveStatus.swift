@@ -1,0 +1,67 @@
+import CDNTopCore
+import Foundation
+
+/// What this process' own prober is doing, as the UI shows it: which probes are in flight
+/// and the results that landed since the database was last read, so an ad-hoc round is
+/// visible the moment each probe lands rather than on the next database poll.
+public struct LiveStatus: Sendable, Hashable {
+    /// False with `--no-probe` or without a config: the UI only reads the database.
+    public var probing: Bool
+    public var inFlight: Set<String> = []
+    /// Newest result per endpoint name from this process.
+    public var landed: [String: ProbeResult] = [:]
+    /// When the next scheduled round starts.
+    public var nextRound: Date?
+    /// The vantage label this process probes from.
+    public var vantage: String?
+
+    public init(probing: Bool, vantage: String? = nil) {
+        self.probing = probing
+        self.vantage = vantage
+    }
+}
+
+/// A short message in the footer: "report written to …", "probing 3 endpoints…".
+public struct Notice: Sendable, Hashable {
+    public var text: String
+    public var isProblem: Bool
+    public var until: Date
+
+    public init(text: String, isProblem: Bool = false, until: Date) {
+        self.text = text
+        self.isProblem = isProblem
+        self.until = until
+    }
+}
+
+/// Everything one frame is drawn from. Panels are pure functions of it.
+public struct DashboardState: Sendable {
+    public var data: DashboardData?
+    public var view: ViewState
+    public var live: LiveStatus
+    public var notice: Notice?
+    public var now: Date
+    /// Braille sparklines (two slices per character) instead of blocks.
+    public var braille: Bool
+
+    public init(data: DashboardData?, view: ViewState, live: LiveStatus, notice: Notice? = nil,
+                now: Date, braille: Bool = false) {
+        self.data = data
+        self.view = view
+        self.live = live
+        self.notice = notice
+        self.now = now
+        self.braille = braille
+    }
+
+    public var endpoints: [String] { data?.endpointNames ?? [] }
+    public var selected: String? { view.selectedName(in: endpoints) }
+
+    /// The newest probe of an endpoint, from this process' prober or the database.
+    public func latest(_ endpoint: String) -> ProbeResult? {
+        let stored = data?.latest[endpoint]
+        guard let landed = live.landed[endpoint] else { return stored }
+        guard let stored else { return landed }
+        return landed.timestamp >= stored.timestamp ? landed : stored
+    }
+}

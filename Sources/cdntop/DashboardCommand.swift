@@ -1,0 +1,89 @@
+import Agent
+import ArgumentParser
+import CDNTopCore
+import Config
+import Foundation
+import Store
+import TerminalApp
+
+/// `cdntop` with no subcommand: the terminal UI.
+struct DashboardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ui",
+        abstract: "The terminal UI (the default): sparklines, hit ratios, region tables, origin comparison, events.",
+        discussion: """
+            Reads the probe database (rows written by any agent) and probes the configured \
+            endpoints itself at their intervals, unless --no-probe. Without a config file the \
+            view is read-only. Press ? for the keys. Logs go to ~/.local/state/cdntop/cdntop.log.
+            """)
+
+    @OptionGroup var locations: Locations
+
+    @Option(name: .customLong("reports-dir"), help: ArgumentHelp("Where r writes snapshot reports.", valueName: "DIR"))
+    var reportsDirectory = "reports"
+
+    @Option(help: ArgumentHelp("Theme name: default, light, mono, presentation, or a file's name in ~/.config/cdntop/themes.", valueName: "NAME"))
+    var theme: String?
+
+    @Option(help: "The window shown first: 5m, 1h, 24h, 7d or 30d.")
+    var window: ReportWindow = .hour
+
+    @Option(help: ArgumentHelp("How often the database is polled, e.g. 1s, 500ms.", valueName: "DURATION"))
+    var refresh = "1s"
+
+    @Flag(name: .customLong("no-probe"), help: "Read-only view: do not probe, only read the database.")
+    var noProbe = false
+
+    @Flag(help: "Braille sparklines (two slices per character) instead of blocks.")
+    var braille = false
+
+    @Option(help: ArgumentHelp("Label of this vantage point (overrides [agent] region).", valueName: "NAME"))
+    var region: String?
+
+    func validate() throws {
+        guard let seconds = HumanDuration.seconds(refresh), seconds >= 0.1, seconds <= 3600 else {
+            throw ValidationError("--refresh \(refresh): write a duration from 100ms to 1h, e.g. 1s or 500ms")
+        }
+    }
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let config = try loadConfig()
+        var agent: ProbeAgent?
+        let store: ProbeStore
+        do {
+            store = try ProbeStore(path: locations.databasePath(configured: config?.database.path),
+                                   settings: StoreSettings.default.overriding(with: config?.database ?? .init()))
+        } catch {
+            throw Failure.exit("\(error)", status: Failure.database)
+        }
+        if let config, !noProbe {
+            var vantage = config.vantage
+            if let region { vantage = Vantage(label: region, continent: POPRegions.continent(vantageLabel: region)) }
+            agent = ProbeAgent(endpoints: config.endpoints, vantage: vantage, store: store)
+        }
+        let options = DashboardOptions(
+            databasePath: store.path, reportsDirectory: reportsDirectory, window: window,
+            refresh: HumanDuration.seconds(refresh) ?? 1, themeName: theme, braille: braille,
+            environment: environment, executablePath: CommandLine.arguments.first ?? "cdntop")
+        let status: Int32
+        do {
+            status = try DashboardApp(options: options, store: store, agent: agent).run()
+        } catch {
+            throw Failure.exit("\(error)", status: ExitCode.validationFailure.rawValue)
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The config, or nil for a read-only view when none exists at the default path. A config
+    /// named with --config must exist, and a broken one is an error either way.
+    private func loadConfig() throws -> CDNTopConfig? {
+        let path = locations.configPath
+        if locations.config == nil, !FileManager.default.fileExists(atPath: path) { return nil }
+        do {
+            return try CDNTopConfig.load(path: path)
+        } catch {
+            throw Failure.exit(error.description, status: Failure.config)
+        }
+    }
+}
