@@ -80,6 +80,8 @@ let package = Package(
         .testTarget(name: "ExportTests", dependencies: ["Export"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Store", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "TestSupport"]),
+        .testTarget(name: "UITests", dependencies: ["UI", "TerminalApp", "Store", "CDNTopCore", "TestSupport"],
+                    exclude: ["Snapshots"]),
         .testTarget(name: "CLITests", dependencies: ["cdntop", "TestSupport", "Store"]),
     ],
     swiftLanguageModes: [.v6]

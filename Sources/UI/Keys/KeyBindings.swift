@@ -13,7 +13,7 @@ public struct KeyBinding: Sendable, Hashable {
 public enum KeyBindings {
     public static let all: [KeyBinding] = [
         KeyBinding(keys: [.character("p")], command: .probeAll,
-                   help: "probe every endpoint now (an ad-hoc round; results appear as they land)", footer: "probe"),
+                   help: "probe every endpoint now; results appear as they land", footer: "probe"),
         KeyBinding(keys: [.character("P")], command: .probeSelected,
                    help: "probe the selected endpoint now", footer: nil),
         KeyBinding(keys: [.character("r")], command: .writeReport,

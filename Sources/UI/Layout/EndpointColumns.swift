@@ -9,6 +9,8 @@ public struct EndpointColumns: Sendable, Hashable {
     public var count = 7
     public var status: Int
     public var pop: Int
+    /// Average, p99 and success ratio, for screens of 150 columns and more.
+    public var extra: Int
 
     /// Selection marker and the gaps between columns.
     static let marker = 2
@@ -19,9 +21,9 @@ public struct EndpointColumns: Sendable, Hashable {
         status = width >= 100 ? 13 : 10
         provider = width >= 110 ? 11 : 0
         pop = width >= 80 ? (width >= 130 ? 12 : 6) : 0
-        let fixed = Self.marker + name + 3 * number + count + status
-            + [provider, pop].filter { $0 > 0 }.reduce(0) { $0 + $1 } 
-        let gaps = Self.gap * (6 + (provider > 0 ? 1 : 0) + (pop > 0 ? 1 : 0))
+        extra = width >= 150 ? 7 : 0
+        let fixed = Self.marker + name + 3 * number + count + status + 3 * extra + provider + pop
+        let gaps = Self.gap * (6 + (provider > 0 ? 1 : 0) + (pop > 0 ? 1 : 0) + (extra > 0 ? 3 : 0))
         spark = max(0, width - fixed - gaps)
         if spark < 8, pop > 0 {
             spark += pop + Self.gap

@@ -49,7 +49,8 @@ enum EndpointTablePanel {
         var cells: [(String, Int, Bool)] = [("endpoint", columns.name, false)]
         if columns.provider > 0 { cells.append(("provider", columns.provider, false)) }
         cells += [("TTFB over the window", columns.spark, false), ("last", columns.number, true),
-                  ("p50", columns.number, true), ("p95", columns.number, true), ("n", columns.count, true),
+                  ("avg", columns.extra, true), ("p50", columns.number, true), ("p95", columns.number, true),
+                  ("p99", columns.extra, true), ("n", columns.count, true), ("ok", columns.extra, true),
                   ("status", columns.status, false)]
         if columns.pop > 0 { cells.append(("POP", columns.pop, false)) }
         var x = rect.x + EndpointColumns.marker
@@ -81,9 +82,13 @@ enum EndpointTablePanel {
         let last: String
         if let latest, latest.ok { last = PanelText.ms(Double(latest.timings.ttfb) / 1000) } else { last = latest == nil ? "—" : "×" }
         cell(last, columns.number, latest.map { $0.ok ? .text : .bad } ?? .muted, right: true)
+        cell(PanelText.ms(summary?.ttfb?.average), columns.extra, right: true)
         cell(PanelText.ms(summary?.ttfb?.p50), columns.number, right: true)
         cell(PanelText.ms(summary?.ttfb?.p95), columns.number, right: true)
+        cell(PanelText.ms(summary?.ttfb?.p99), columns.extra, right: true)
         cell(NumberText.count(summary?.ttfb?.samples ?? 0), columns.count, .muted, right: true)
+        let success = summary?.successRatio
+        cell(success.map(NumberText.percent) ?? "—", columns.extra, (success ?? 1) < 0.99 ? .warn : .muted, right: true)
         let (status, role) = statusText(name, latest: latest, state: state)
         cell(status, columns.status, role)
         if columns.pop > 0 {

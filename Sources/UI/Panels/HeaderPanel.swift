@@ -15,21 +15,22 @@ enum HeaderPanel {
             parts.append("no site yet")
         }
         parts.append("window \(state.view.window.rawValue)")
-        if let vantages = data?.analysis?.vantages, !vantages.isEmpty {
-            let labels = vantages.map(\.label)
-            let shown = labels.prefix(rect.width >= 160 ? 7 : 2).joined(separator: ", ")
-            parts.append("from " + shown + (labels.count > 2 && rect.width < 160 ? " +\(labels.count - 2)" : ""))
-        }
         parts.append(NumberText.count(data?.analysis?.probes ?? 0, "probe"))
         if let last = data?.lastProbeAt {
             parts.append("last probe " + PanelText.age(state.now.timeIntervalSince(last)))
+        }
+        if let vantages = data?.analysis?.vantages, !vantages.isEmpty, rect.width >= 90 {
+            let labels = vantages.map(\.label)
+            let shown = rect.width >= 160 ? labels.count : 2
+            parts.append("from " + labels.prefix(shown).joined(separator: ", ")
+                         + (labels.count > shown ? " +\(labels.count - shown)" : ""))
         }
         var x = screen.put(" cdntop ", x: rect.x, y: rect.y, role: .title, clip: rect)
         let badges = badgeText(state)
         let room = rect.maxX - x - DisplayWidth.of(badges)
         var line = parts.joined(separator: " │ ")
         if let path = data?.databasePath, rect.width >= 100 {
-            let pathRoom = room - DisplayWidth.of(line) - 6
+            let pathRoom = room - 2 - DisplayWidth.of(line) - 6
             if pathRoom >= 12 { line += " │ db " + leftTruncated(path, to: pathRoom) }
         }
         x = screen.put("│ " + DisplayWidth.truncate(line, to: max(0, room - 2)), x: x, y: rect.y, role: .title, clip: rect)
@@ -67,13 +68,21 @@ enum FooterPanel {
             screen.put("database: " + problem, x: x, y: rect.y, role: .bad, clip: rect)
             return
         }
-        for binding in KeyBindings.all {
-            guard let word = binding.footer else { continue }
-            let keys = binding.command == .selectNext ? "↑↓" : KeyBindings.keysLabel(binding)
-            let width = DisplayWidth.of(keys) + 1 + DisplayWidth.of(word) + 2
-            guard x + width <= rect.maxX else { break }
-            x = screen.put(keys, x: x, y: rect.y, role: .key, clip: rect)
-            x = screen.put(" " + word + "  ", x: x, y: rect.y, role: .footer, clip: rect)
+        // Help and quit are always there; the other keys as many as fit, in registry order.
+        let always: Set<Command> = [.toggleHelp, .quit]
+        let entries = KeyBindings.all.compactMap { binding -> (Command, String, String)? in
+            guard let word = binding.footer else { return nil }
+            return (binding.command, binding.command == .selectNext ? "↑↓" : KeyBindings.keysLabel(binding), word)
+        }
+        func width(_ entry: (Command, String, String)) -> Int { DisplayWidth.of(entry.1) + DisplayWidth.of(entry.2) + 3 }
+        var room = rect.width - 1 - entries.filter { always.contains($0.0) }.reduce(0) { $0 + width($1) }
+        for entry in entries {
+            if !always.contains(entry.0) {
+                guard width(entry) <= room else { continue }
+                room -= width(entry)
+            }
+            x = screen.put(entry.1, x: x, y: rect.y, role: .key, clip: rect)
+            x = screen.put(" " + entry.2 + "  ", x: x, y: rect.y, role: .footer, clip: rect)
         }
     }
 }

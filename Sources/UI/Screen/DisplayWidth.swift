@@ -2,8 +2,14 @@
 /// two; everything a POP code or header value could carry must be measured, or a wide
 /// character would push a whole row of the table out of line.
 public enum DisplayWidth {
+    /// Control and format characters take no column and are never drawn: whatever reached the
+    /// screen model unsanitized (an escape sequence in a header) is dropped here as a last line.
     public static func of(_ character: Character) -> Int {
         guard let scalar = character.unicodeScalars.first else { return 0 }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: return 0
+        default: break
+        }
         if character.unicodeScalars.count > 1,
            character.unicodeScalars.contains(where: { $0.value == 0xFE0F }) { return 2 }
         return isWide(scalar.value) ? 2 : 1

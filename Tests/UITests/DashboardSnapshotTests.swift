@@ -1,0 +1,89 @@
+import CDNTopCore
+import Foundation
+import Testing
+import UI
+
+/// The whole screen as a person sees it, at the sizes people use: 80x24 (a default terminal,
+/// a shared tmux pane), 120x40, 200x60 (a recording), in the dark default and in mono.
+@Suite("Dashboard snapshots")
+struct DashboardSnapshotTests {
+    static let sizes = [(80, 24), (120, 40), (200, 60)]
+
+    @Test(arguments: ["default", "mono"])
+    func wholeScreenAtEachSize(themeName: String) throws {
+        let theme = try Snapshots.theme(themeName)
+        let store = try DashboardFixtures.store()
+        for (width, height) in Self.sizes {
+            let data = try DashboardFixtures.data(width: width, store: store)
+            let screen = DashboardRenderer.render(DashboardFixtures.state(data), width: width, height: height)
+            try Snapshots.assertMatches(Snapshots.dump(screen, theme: theme), named: "dashboard-\(width)x\(height)-\(themeName)")
+        }
+    }
+
+    @Test func everyPanelIsOnScreenAt80x24() throws {
+        let data = try DashboardFixtures.data(width: 80)
+        let text = DashboardRenderer.render(DashboardFixtures.state(data), width: 80, height: 24).text
+        for heading in ["Endpoints", "Regions (vantage)", "Cache hit ratio", "Against the origin", "p probe"] {
+            #expect(text.contains(heading), "\(heading) missing at 80x24")
+        }
+        #expect(text.contains("bunny"))
+        #expect(text.contains("faster than origin"))
+    }
+
+    @Test func helpOverlayListsEveryBinding() throws {
+        var view = ViewState()
+        view.overlay = .help
+        let data = try DashboardFixtures.data(width: 80)
+        let screen = DashboardRenderer.render(DashboardFixtures.state(data, view: view), width: 80, height: 24)
+        try Snapshots.assertMatches(Snapshots.dump(screen, theme: try Snapshots.theme("mono")), named: "help-80x24")
+        for binding in KeyBindings.all {
+            #expect(screen.text.contains(binding.help), "help lacks \(binding.help)")
+        }
+    }
+
+    @Test func detailOverlayShowsPhasesHeadersAndErrors() throws {
+        var view = ViewState()
+        view.overlay = .detail
+        view.selected = "fastly"
+        let data = try DashboardFixtures.data(width: 120, detail: "fastly")
+        let screen = DashboardRenderer.render(DashboardFixtures.state(data, view: view), width: 120, height: 40)
+        try Snapshots.assertMatches(Snapshots.dump(screen, theme: try Snapshots.theme("default")), named: "detail-120x40")
+        #expect(screen.text.contains("x-served-by: cache-iad2120-IAD, cache-fra19120-FRA"))
+        #expect(screen.text.contains("Where the time goes"))
+    }
+
+    @Test func popRegionViewAndBrailleSparklines() throws {
+        var view = ViewState()
+        view.regionView = .popRegion
+        let data = try DashboardFixtures.data(width: 120, braille: true)
+        let screen = DashboardRenderer.render(DashboardFixtures.state(data, view: view, braille: true), width: 120, height: 40)
+        try Snapshots.assertMatches(screen.text + "\n", named: "pop-regions-braille-120x40")
+        #expect(screen.text.contains("Regions (POP that served)"))
+        #expect(screen.text.contains("Europe"))
+    }
+
+    @Test func tooSmallSaysWhatItNeedsAndRecovers() throws {
+        let data = try DashboardFixtures.data(width: 50)
+        let small = DashboardRenderer.render(DashboardFixtures.state(data), width: 50, height: 12).text
+        #expect(small.contains("terminal too small"))
+        #expect(small.contains("need \(DashboardLayout.minimum.width)x\(DashboardLayout.minimum.height)"))
+        let enlarged = DashboardRenderer.render(DashboardFixtures.state(data), width: 80, height: 24).text
+        #expect(!enlarged.contains("terminal too small"))
+    }
+
+    /// No row of any panel may run past the screen or into another: every size from the
+    /// minimum to 240x70 renders with the header on row 0 and the footer on the last row.
+    @Test func everySizeKeepsHeaderAndFooterInPlace() throws {
+        let store = try DashboardFixtures.store()
+        let data = try DashboardFixtures.data(width: 120, store: store)
+        for width in stride(from: DashboardLayout.minimum.width, through: 240, by: 9) {
+            for height in stride(from: DashboardLayout.minimum.height, through: 70, by: 7) {
+                let lines = DashboardRenderer.render(DashboardFixtures.state(data), width: width, height: height)
+                    .text.split(separator: "\n", omittingEmptySubsequences: false)
+                #expect(lines.count == height)
+                #expect(lines.first?.hasPrefix(" cdntop ") == true, "header at \(width)x\(height)")
+                #expect(lines.last?.contains("q quit") == true || lines.last?.contains("quit") == true, "footer at \(width)x\(height)")
+            }
+        }
+    }
+}

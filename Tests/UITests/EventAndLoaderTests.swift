@@ -1,0 +1,97 @@
+import CDNTopCore
+import Foundation
+@testable import TerminalApp
+import Testing
+import UI
+
+@Suite("Events log")
+struct EventDetectorTests {
+    static let europe = Vantage(label: "eu-west", continent: .europe)
+    static let asia = Vantage(label: "ap-south", continent: .asia)
+
+    static func probe(_ second: Double, _ endpoint: String = "fastly", _ vantage: Vantage = europe, status: Int? = 200,
+                      cache: CacheStatus? = .hit, error: ProbeErrorClass? = nil) -> ProbeResult {
+        ProbeResult(timestamp: DashboardFixtures.now.addingTimeInterval(second), endpoint: endpoint, site: "s", url: "u",
+                    vantage: vantage, ok: error == nil && (status ?? 500) < 400, status: status, cache: cache,
+                    error: error, errorDetail: error.map { "\($0.rawValue) detail" })
+    }
+
+    /// Newest first, as the store returns them.
+    static func events(_ chronological: [ProbeResult]) -> [DashboardEvent] {
+        EventDetector.events(in: chronological.reversed())
+    }
+
+    @Test func failuresRecoveriesAndStatusChanges() {
+        let events = Self.events([
+            Self.probe(0), Self.probe(1, error: .timeout), Self.probe(2, error: .timeout), Self.probe(3),
+            Self.probe(4, status: 503, error: .httpStatus), Self.probe(5, error: .redirectLoop),
+        ])
+        #expect(events.map(\.kind) == [.redirectLoop, .error, .recovered, .error])
+        #expect(events.last?.text == "timeout: timeout detail")
+        #expect(events[2].text == "recovered from timeout (200)")
+        let changes = Self.events([Self.probe(0), Self.probe(1, status: 304)])
+        #expect(changes.map(\.text) == ["status 200 → 304"])
+    }
+
+    @Test func eachVantageIsFollowedOnItsOwn() {
+        let events = Self.events([Self.probe(0, error: .timeout), Self.probe(1, "fastly", Self.asia), Self.probe(2, "fastly", Self.asia)])
+        #expect(events.map(\.kind) == [.error])
+    }
+
+    @Test func cacheFlipsInARowAreOneLine() {
+        var probes: [ProbeResult] = []
+        for second in 0..<10 { probes.append(Self.probe(Double(second), cache: second % 2 == 0 ? .hit : .miss)) }
+        probes.append(Self.probe(10, error: .timeout))
+        probes.append(Self.probe(11, cache: .miss))
+        probes.append(Self.probe(12, cache: .hit))
+        let events = Self.events(probes)
+        #expect(events.map(\.kind) == [.cacheFlip, .recovered, .error, .cacheFlip])
+        #expect(events[3].count == 9)
+        #expect(events[3].text.hasPrefix("cache flipped 9× since"))
+        #expect(events[0].count == 1)
+    }
+}
+
+@Suite("Dashboard data from the probe database")
+struct DashboardLoaderTests {
+    @Test func figuresComeFromTheWindowWithTheirCounts() throws {
+        let data = try DashboardFixtures.data(width: 120)
+        #expect(data.site == "shop.example")
+        #expect(data.endpointNames == ["bunny", "cloudflare", "fastly", "origin"])
+        #expect(data.analysis?.probes == 60 * 3 * 4)
+        #expect(data.latest["fastly"]?.timestamp == DashboardFixtures.now.addingTimeInterval(-60 + 2))
+        #expect(data.analysis?.originComparisons.first { $0.endpoint == "bunny" }?.isFaster == true)
+        let sparkline = try #require(data.sparklines["fastly"])
+        #expect(sparkline.count <= DashboardLayout.sparklineSlices(width: 120, endpointNames: data.endpointNames, braille: false))
+        #expect(sparkline.reduce(0) { $0 + $1.probes } == 180)
+    }
+
+    /// Five minutes of one-minute rollups would be five characters: the short window reads
+    /// raw probes and fills the sparkline's width.
+    @Test func fiveMinuteWindowSlicesRawProbes() throws {
+        let data = try DashboardFixtures.data(window: .fiveMinutes, width: 120)
+        let slices = DashboardLayout.sparklineSlices(width: 120, endpointNames: data.endpointNames, braille: false)
+        #expect(data.sparklines["bunny"]?.count == slices)
+        #expect(data.sparklineSliceSeconds == 300 / Double(slices))
+        #expect(data.sparklines["bunny"]?.reduce(0) { $0 + $1.probes } == 5 * 3)
+    }
+
+    @Test func failedSlicesAreNotDrawnAsFast() throws {
+        let points = SparklineSlices.fromProbes([
+            EventDetectorTests.probe(-50, error: .timeout),
+            EventDetectorTests.probe(-10),
+        ], since: DashboardFixtures.now.addingTimeInterval(-60), until: DashboardFixtures.now, slices: 2)
+        #expect(points.map(\.failed) == [1, 0])
+        #expect(points[0].p50 == nil && points[0].probes == 1)
+    }
+
+    @Test func emptyDatabaseShowsNoSiteYet() throws {
+        let store = try DashboardFixtures.store([])
+        let request = DashboardRequest(site: nil, window: .hour, sparklineSlices: 40, detailEndpoint: nil)
+        let data = try DashboardLoader.load(request, store: store, configured: [], now: DashboardFixtures.now)
+        #expect(data.site == nil)
+        let text = DashboardRenderer.render(DashboardFixtures.state(data), width: 80, height: 24).text
+        #expect(text.contains("no site yet"))
+        #expect(text.contains("no probes yet"))
+    }
+}
