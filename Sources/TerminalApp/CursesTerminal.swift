@@ -23,6 +23,7 @@ final class CursesTerminal {
     init(theme: Theme, environment: [String: String]) {
         self.theme = theme
         setlocale(LC_ALL, "")
+        Self.acceptWindowSizeChanges()
         let wantsTruecolor = ["truecolor", "24bit"].contains(environment["COLORTERM"]?.lowercased() ?? "")
         var direct = false
         if wantsTruecolor, let name = Self.directTerminalName(environment["TERM"]),
@@ -47,6 +48,17 @@ final class CursesTerminal {
             depth = .monochrome
         }
         CrashRestore.install()
+    }
+
+    /// curses learns of resizes through SIGWINCH, installing its handler only over the default
+    /// disposition. A parent that ignored or blocked the signal (both are inherited across exec)
+    /// would leave the layout stuck at the first size, so both are undone before curses starts.
+    private static func acceptWindowSizeChanges() {
+        signal(SIGWINCH, SIG_DFL)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGWINCH)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     /// "tmux-direct" for TERM=tmux-256color, "xterm-direct" for xterm-256color: the terminfo

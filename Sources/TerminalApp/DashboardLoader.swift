@@ -50,8 +50,11 @@ enum DashboardLoader {
         data.popRegionRows = RegionTableRow.popRegionRows(aggregates, order: names)
         (data.sparklines, data.sparklineSliceSeconds) = try sparklines(request, store: store, series: series,
                                                                         site: site, since: since, now: now)
-        if let endpoint = request.detailEndpoint, let vantage = latest[endpoint]?.vantage.label {
-            data.detailHeaders = try store.lastHeaders(endpoint: endpoint, vantage: vantage)
+        if let endpoint = request.detailEndpoint {
+            data.detailEndpoint = endpoint
+            if let vantage = latest[endpoint]?.vantage.label {
+                data.detailHeaders = try store.lastHeaders(endpoint: endpoint, vantage: vantage)
+            }
         }
         data.loadSeconds = (clock.now - started).seconds
         return data

@@ -50,7 +50,9 @@ enum DetailOverlay {
                  + " of \(NumberText.count(summary.probes))")
         }
         line("Headers that mattered" + (latest.map { " (latest from \($0.vantage.label))" } ?? ""), .section)
-        if headers.isEmpty { line("none recorded", .muted, indent: 2) }
+        if headers.isEmpty {
+            line(state.data?.detailEndpoint == name ? "none recorded" : "loading…", .muted, indent: 2)
+        }
         for header in headers.prefix(max(0, min(12, inner.maxY - y - 3))) {
             line("\(header.name.lowercased()): \(Sanitizer.clean(header.value))", indent: 2)
         }

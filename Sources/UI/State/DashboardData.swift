@@ -25,8 +25,10 @@ public struct DashboardData: Sendable {
     public var latest: [String: ProbeResult]
     /// Newest first.
     public var events: [DashboardEvent]
-    /// The newest response headers of the endpoint the request asked details for.
+    /// The newest response headers of `detailEndpoint`, the endpoint the request asked
+    /// details for (nil: none asked), so the detail view can tell "loading" from "none".
     public var detailHeaders: [HTTPHeader]
+    public var detailEndpoint: String?
     public var loadedAt: Date
     /// How long the load took: shown in the detail of the header when slow.
     public var loadSeconds: Double
@@ -51,6 +53,7 @@ public struct DashboardData: Sendable {
         self.latest = latest
         self.events = events
         self.detailHeaders = detailHeaders
+        detailEndpoint = nil
         self.loadedAt = loadedAt
         self.loadSeconds = loadSeconds
         self.problem = problem
