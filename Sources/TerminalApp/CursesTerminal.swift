@@ -13,7 +13,12 @@ final class CursesTerminal {
     private var pairs: [ColorPairKey: Int32] = [:]
     private var previous: Screen?
     private var theme: Theme
-    private var attributeCache: [Role: (attr_t, Int32)] = [:]
+    private var attributeCache: [StyleKey: (attr_t, Int32)] = [:]
+
+    private struct StyleKey: Hashable {
+        var role: Role
+        var backdrop: Role?
+    }
 
     private struct ColorPairKey: Hashable {
         var foreground: Int32
@@ -114,17 +119,17 @@ final class CursesTerminal {
         for y in rows {
             var x = 0
             while x < screen.width {
-                let role = screen[x, y].role
+                let key = StyleKey(role: screen[x, y].role, backdrop: screen[x, y].backdrop)
                 let start = x
                 buffer.removeAll(keepingCapacity: true)
-                while x < screen.width, screen[x, y].role == role {
+                while x < screen.width, screen[x, y].role == key.role, screen[x, y].backdrop == key.backdrop {
                     let cell = screen[x, y]
                     if !cell.continuation {
                         for scalar in cell.character.unicodeScalars { buffer.append(wchar_t(bitPattern: scalar.value)) }
                     }
                     x += 1
                 }
-                let (attributes, pair) = style(for: role)
+                let (attributes, pair) = style(for: key)
                 _ = cdntop_set_style(attributes, pair)
                 _ = cdntop_put(Int32(y), Int32(start), buffer, Int32(buffer.count))
             }
@@ -147,9 +152,9 @@ final class CursesTerminal {
         endwin()
     }
 
-    private func style(for role: Role) -> (attr_t, Int32) {
-        if let cached = attributeCache[role] { return cached }
-        let style = theme.style(role)
+    private func style(for key: StyleKey) -> (attr_t, Int32) {
+        if let cached = attributeCache[key] { return cached }
+        let style = theme.style(key.role, on: key.backdrop)
         var attributes = cdntop_attr_normal()
         if style.bold { attributes |= cdntop_attr_bold() }
         if style.dim { attributes |= cdntop_attr_dim() }
@@ -168,7 +173,7 @@ final class CursesTerminal {
                 pairs[key] = pair
             }
         }
-        attributeCache[role] = (attributes, pair)
+        attributeCache[key] = (attributes, pair)
         return (attributes, pair)
     }
 

@@ -23,7 +23,7 @@ enum Snapshots {
         for y in 0..<screen.height {
             var line = ""
             for x in 0..<screen.width where !screen[x, y].continuation {
-                let style = theme.style(screen[x, y].role)
+                let style = theme.style(screen[x, y].role, on: screen[x, y].backdrop)
                 line.append(style.reverse ? "R" : style.bold ? "B" : style.underline ? "U" : style.dim ? "D" : ".")
             }
             mask.append(line)

@@ -1,13 +1,17 @@
 /// One character cell of the screen model. A wide character occupies its cell and marks the
-/// next one as its `continuation`, which the backend skips.
+/// next one as its `continuation`, which the backend skips. `backdrop` is the role of the area
+/// the cell sits on (the footer bar, an overlay): text drawn there in another role keeps the
+/// area's background instead of punching a hole in the bar.
 public struct Cell: Sendable, Hashable {
     public var character: Character
     public var role: Role
+    public var backdrop: Role?
     public var continuation: Bool
 
-    public init(_ character: Character = " ", role: Role = .text, continuation: Bool = false) {
+    public init(_ character: Character = " ", role: Role = .text, backdrop: Role? = nil, continuation: Bool = false) {
         self.character = character
         self.role = role
+        self.backdrop = backdrop
         self.continuation = continuation
     }
 
@@ -73,28 +77,36 @@ public struct Screen: Sendable, Hashable {
             guard columns > 0 else { continue }
             if column + columns > right { break }
             if column >= max(0, bounds.x) {
-                cells[y * width + column] = Cell(character, role: role)
-                if columns == 2 { cells[y * width + column + 1] = Cell(" ", role: role, continuation: true) }
+                let index = y * width + column
+                cells[index] = Cell(character, role: role, backdrop: cells[index].backdrop)
+                if columns == 2 {
+                    cells[index + 1] = Cell(" ", role: role, backdrop: cells[index + 1].backdrop, continuation: true)
+                }
             }
             column += columns
         }
         return column
     }
 
-    /// Paints every cell of `rect` with `role` and blanks, for overlays and selections.
+    /// Blanks `rect` as an area of `role` (a bar, an overlay): text drawn on it later keeps
+    /// the area's background.
     public mutating func fill(_ rect: Rect, role: Role, character: Character = " ") {
         for y in max(0, rect.y)..<min(height, rect.maxY) {
             for x in max(0, rect.x)..<min(width, rect.maxX) {
-                cells[y * width + x] = Cell(character, role: role)
+                cells[y * width + x] = Cell(character, role: role, backdrop: role)
             }
         }
     }
 
-    /// Changes the role of the cells in `rect`, keeping their characters (selection bars).
+    /// Makes `rect` an area of `role` keeping its characters (the selected row): plain text
+    /// there takes the role, and coloured text (a status, a sparkline) keeps its colour on the
+    /// area's background.
     public mutating func restyle(_ rect: Rect, role: Role) {
         for y in max(0, rect.y)..<min(height, rect.maxY) {
             for x in max(0, rect.x)..<min(width, rect.maxX) {
-                cells[y * width + x].role = role
+                let index = y * width + x
+                if cells[index].role == .text || cells[index].role == .muted { cells[index].role = role }
+                cells[index].backdrop = role
             }
         }
     }

@@ -14,6 +14,17 @@ public struct Theme: Sendable, Hashable {
         styles[role] ?? Self.builtinDefault.styles[role] ?? .plain
     }
 
+    /// The style of a cell: its role's, on its backdrop's background (and reverse video, which
+    /// is how monochrome themes draw bars) when the role sets no background of its own.
+    public func style(_ role: Role, on backdrop: Role?) -> Style {
+        var result = style(role)
+        guard let backdrop, backdrop != role else { return result }
+        let area = style(backdrop)
+        if result.background == .terminalDefault { result.background = area.background }
+        if area.reverse, result.background == .terminalDefault { result.reverse = true }
+        return result
+    }
+
     /// The dark default, built in so cdntop draws well with no theme files installed.
     /// 256-colour values; every distinction colour makes is also made by an attribute, so it
     /// still reads on a monochrome terminal.
