@@ -8,6 +8,8 @@ import Foundation
 import GRDB
 import Report
 import Store
+import TerminalApp
+import UI
 
 let arguments = CommandLine.arguments
 func option(_ name: String, default value: Int) -> Int {
@@ -127,3 +129,28 @@ for window in [ReportWindow.day, .month] where window.seconds <= Double(days) * 
 var exported = 0
 let exportTime = try seconds { try store.forEachProbe(since: nil, until: nil) { _ in exported += 1 } }
 row("export: stream every probe", "\(Int(Double(exported) / exportTime)) probes/s (\(exported) probes)")
+
+// The UI: what the data feed does when probes arrive (one load per change, off the UI thread),
+// and what one frame costs to compose into the screen model (the curses diff comes after).
+let names = endpoints
+for window in [ReportWindow.fiveMinutes, .hour, .day] where window.seconds <= Double(days) * 86_400 {
+    let request = DashboardRequest(site: "example.com", window: window,
+                                   sparklineSlices: DashboardLayout.sparklineSlices(width: 120, endpointNames: names, braille: false),
+                                   detailEndpoint: nil)
+    row("UI data load \(window.rawValue) at 120 columns (10 endpoints × 7 regions)",
+        try timed { _ = try DashboardLoader.load(request, store: store, configured: [], now: now) })
+}
+for (width, height) in [(80, 24), (120, 40), (240, 70)] {
+    let request = DashboardRequest(site: "example.com", window: .hour,
+                                   sparklineSlices: DashboardLayout.sparklineSlices(width: width, endpointNames: names, braille: false),
+                                   detailEndpoint: nil)
+    let data = try DashboardLoader.load(request, store: store, configured: [], now: now)
+    let state = DashboardState(data: data, view: ViewState(), live: LiveStatus(probing: false), now: now)
+    let frames = 500
+    var times: [Double] = []
+    for _ in 0..<runs {
+        times.append(seconds { for _ in 0..<frames { _ = DashboardRenderer.render(state, width: width, height: height) } } / Double(frames) * 1e6)
+    }
+    times.sort()
+    row("UI frame composed at \(width)x\(height)", String(format: "%.0f µs (%.0f–%.0f)", times[times.count / 2], times.first!, times.last!))
+}

@@ -6,21 +6,29 @@ import UI
 
 /// What the UI wants read: the site, the window, how many sparkline slices fit on screen,
 /// and which endpoint's headers the detail view shows.
-struct DashboardRequest: Sendable, Hashable {
-    var site: String?
-    var window: ReportWindow
-    var sparklineSlices: Int
-    var detailEndpoint: String?
+public struct DashboardRequest: Sendable, Hashable {
+    public var site: String?
+    public var window: ReportWindow
+    public var sparklineSlices: Int
+    public var detailEndpoint: String?
+
+    public init(site: String?, window: ReportWindow, sparklineSlices: Int, detailEndpoint: String?) {
+        self.site = site
+        self.window = window
+        self.sparklineSlices = sparklineSlices
+        self.detailEndpoint = detailEndpoint
+    }
 }
 
 /// Reads one `DashboardData` from the probe database. Runs on the feed's thread only.
-enum DashboardLoader {
+public enum DashboardLoader {
     /// Probes read for the last-probe column and the events log.
     static let recentProbes = 600
     /// Raw probes a five-minute sparkline may read, at most.
     static let rawSparklineLimit = 50_000
 
-    static func load(_ request: DashboardRequest, store: ProbeStore, configured: [StoredEndpoint], now: Date) throws -> DashboardData {
+    public static func load(_ request: DashboardRequest, store: ProbeStore, configured: [StoredEndpoint],
+                            now: Date) throws -> DashboardData {
         let clock = ContinuousClock()
         let started = clock.now
         let catalog = try store.endpoints()
