@@ -51,6 +51,18 @@ def rss_kib(pid):
     return None
 
 
+def private_kib(pid):
+    """Private (unshared) memory of pid in KiB, from smaps_rollup: what the process alone
+    costs. RSS also counts shared library pages, which dominate for a program linked
+    against the Swift runtime and Foundation; None once the process is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            fields = dict(line.split(":", 1) for line in f if ":" in line)
+        return int(fields["Private_Clean"].split()[0]) + int(fields["Private_Dirty"].split()[0])
+    except (OSError, KeyError, ValueError):
+        return None
+
+
 def alive(pid):
     """True while pid exists and is not a zombie."""
     try:
@@ -191,7 +203,7 @@ def sample(pids, seconds):
         except FileNotFoundError:
             warn(f"{name} (pid {pid}) exited during sampling")
             cpu = float("nan")
-        result[name] = (cpu / wall * 100, rss[name])
+        result[name] = (cpu / wall * 100, rss[name], private_kib(pid))
     return result
 
 
@@ -247,10 +259,10 @@ def spread(values, fmt):
 
 def print_run(run, result):
     parts = []
-    for name, (cpu, rss) in result.items():
+    for name, (cpu, rss, private) in result.items():
         if rss:
             parts.append(f"{name} {cpu:.2f}% CPU, RSS {mib(statistics.median(rss)):.1f} MiB "
-                         f"(max {mib(max(rss)):.1f})")
+                         f"(max {mib(max(rss)):.1f}), private {mib(private or 0):.1f} MiB")
         else:
             parts.append(f"{name} {cpu:.2f}% CPU, no RSS samples")
     print(f"run {run}: " + " | ".join(parts), flush=True)
@@ -260,23 +272,26 @@ def print_table(results, names):
     """Medians over runs of each run's CPU % and median RSS, with the spread; peak RSS is the
     largest single sample seen. The tmux server is shared by both programs, shown for scale."""
     print()
-    print("| program | CPU % of one core, median (min–max) | RSS MiB, median (min–max) | RSS MiB peak |")
-    print("|---|---|---|---|")
+    print("| program | CPU % of one core, median (min–max) | RSS MiB, median (min–max) | RSS MiB peak "
+          "| private MiB, median (min–max) |")
+    print("|---|---|---|---|---|")
     medians = {}
     for name in names:
         cpus = [r[name][0] for r in results if r[name][0] == r[name][0]]  # drop NaN (died)
         rsss = [statistics.median(r[name][1]) for r in results if r[name][1]]
         peak = max((max(r[name][1]) for r in results if r[name][1]), default=0)
+        privates = [mib(r[name][2]) for r in results if r[name][2] is not None]
         if not cpus or not rsss:
-            print(f"| {name} | – | – | – |")
+            print(f"| {name} | – | – | – | – |")
             continue
-        medians[name] = (statistics.median(cpus), statistics.median(rsss))
+        medians[name] = (statistics.median(cpus), statistics.median(rsss), statistics.median(privates or [0]))
         print(f"| {name} | {spread(cpus, '{:.2f}')} | {spread([mib(x) for x in rsss], '{:.1f}')} "
-              f"| {mib(peak):.1f} |")
+              f"| {mib(peak):.1f} | {spread(privates or [0], '{:.1f}')} |")
     if "cdntop" in medians and "btop" in medians:
-        (c_cpu, c_rss), (b_cpu, b_rss) = medians["cdntop"], medians["btop"]
+        (c_cpu, c_rss, c_private), (b_cpu, b_rss, b_private) = medians["cdntop"], medians["btop"]
         cpu_ratio = f"{c_cpu / b_cpu:.2f}×" if b_cpu else "n/a (btop used no CPU)"
-        print(f"\ncdntop/btop: CPU {cpu_ratio}, RSS {c_rss / b_rss:.2f}×")
+        private_ratio = f"{c_private / b_private:.2f}×" if b_private else "n/a"
+        print(f"\ncdntop/btop: CPU {cpu_ratio}, RSS {c_rss / b_rss:.2f}×, private memory {private_ratio}")
 
 
 # ---------------------------------------------------------------------------- main

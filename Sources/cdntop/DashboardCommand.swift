@@ -58,9 +58,7 @@ struct DashboardCommand: ParsableCommand {
             throw Failure.exit("\(error)", status: Failure.database)
         }
         if let config, !noProbe {
-            var vantage = config.vantage
-            if let region { vantage = Vantage(label: region, continent: POPRegions.continent(vantageLabel: region)) }
-            agent = ProbeAgent(endpoints: config.endpoints, vantage: vantage, store: store)
+            agent = ProbeAgent(endpoints: config.endpoints, vantage: config.vantage(overriddenBy: region), store: store)
         }
         let options = DashboardOptions(
             databasePath: store.path, reportsDirectory: reportsDirectory, window: window,

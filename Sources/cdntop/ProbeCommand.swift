@@ -34,10 +34,7 @@ struct ProbeCommand: ParsableCommand {
         } catch {
             throw Failure.exit(error.description, status: Failure.config)
         }
-        var vantage = config.vantage
-        if let region {
-            vantage = Vantage(label: region, continent: POPRegions.continent(vantageLabel: region))
-        }
+        let vantage = config.vantage(overriddenBy: region)
         let store: ProbeStore
         do {
             store = try ProbeStore(path: locations.databasePath(configured: config.database.path),
@@ -66,6 +63,13 @@ struct ProbeCommand: ParsableCommand {
             agent.run(until: stop)
         }
         output.flush()
+    }
+}
+
+extension CDNTopConfig {
+    /// The config's vantage point, or the one a `--region` flag names (continent derived).
+    func vantage(overriddenBy region: String?) -> Vantage {
+        region.map { Vantage(label: $0, continent: POPRegions.continent(vantageLabel: $0)) } ?? vantage
     }
 }
 
