@@ -24,19 +24,20 @@ enum LatestHeaders {
         }
     }
 
-    /// The newest headers recorded for the endpoint and vantage names, empty when none.
-    static func fetch(endpoint: String, vantage: String, in db: Database) throws -> [HTTPHeader] {
+    /// The newest headers recorded for the endpoint (of `site`, when given: names repeat
+    /// across sites) from the vantage (any, when nil), empty when none.
+    static func fetch(endpoint: String, site: String?, vantage: String?, in db: Database) throws -> [HTTPHeader] {
         guard let json = try String.fetchOne(db, sql: """
             SELECT h.headers FROM latest_headers h
             JOIN endpoint e ON e.id = h.endpoint_id
             JOIN vantage v ON v.id = h.vantage_id
-            WHERE e.name = ? AND v.label = ?
+            WHERE e.name = ? AND (? IS NULL OR e.site = ?) AND (? IS NULL OR v.label = ?)
             ORDER BY h.ts DESC LIMIT 1
-            """, arguments: [endpoint, vantage]) else { return [] }
+            """, arguments: [endpoint, site, site, vantage, vantage]) else { return [] }
         do {
             return try JSONDecoder().decode([HTTPHeader].self, from: Data(json.utf8))
         } catch {
-            throw DamagedData("stored headers of \(endpoint) from \(vantage) are not valid JSON")
+            throw DamagedData("stored headers of \(endpoint) from \(vantage ?? "any vantage") are not valid JSON")
         }
     }
 }

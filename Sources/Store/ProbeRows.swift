@@ -61,6 +61,24 @@ enum ProbeRows {
         return probes
     }
 
+    /// The newest probe of each endpoint name of `site`, one indexed lookup per catalog entry.
+    static func newestPerEndpoint(site: String, in db: Database) throws -> [ProbeResult] {
+        let endpoints = try Dictionaries.endpoints(in: db)
+        let vantages = try Dictionaries.vantages(in: db)
+        let statement = try db.cachedStatement(sql: """
+            SELECT \(columns) FROM probe WHERE ts = ? AND endpoint_id = ? ORDER BY id DESC LIMIT 1
+            """)
+        var newest: [String: ProbeResult] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, last_probe FROM endpoint WHERE site = ?", arguments: [site]) {
+            let id: Int64 = row[0], last: Int64 = row[1]
+            guard let found = try Row.fetchOne(statement, arguments: [last, id]) else { continue }
+            let probe = try probe(from: found, endpoints: endpoints, vantages: vantages)
+            if let kept = newest[probe.endpoint], kept.timestamp >= probe.timestamp { continue }
+            newest[probe.endpoint] = probe
+        }
+        return newest.values.sorted { $0.endpoint < $1.endpoint }
+    }
+
     /// Grows whenever a probe is written: the cheap "anything new?" check of a reader that polls.
     static func newestID(in db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT max(id) FROM probe") ?? 0

@@ -104,11 +104,20 @@ public final class ProbeStore: Sendable {
         }
     }
 
-    /// The newest response headers recorded for an endpoint from a vantage point, empty when
-    /// none were recorded.
-    public func lastHeaders(endpoint: String, vantage: String) throws -> [HTTPHeader] {
+    /// The newest response headers recorded for an endpoint (of `site`, when given) from a
+    /// vantage point (any, when nil), empty when none were recorded.
+    public func lastHeaders(endpoint: String, site: String? = nil, vantage: String?) throws -> [HTTPHeader] {
         try access {
-            try pool.read { db in try LatestHeaders.fetch(endpoint: endpoint, vantage: vantage, in: db) }
+            try pool.read { db in try LatestHeaders.fetch(endpoint: endpoint, site: site, vantage: vantage, in: db) }
+        }
+    }
+
+    /// The newest probe of each endpoint of `site`, however long ago it was sent: found through
+    /// the catalog's newest-probe time, so an endpoint probed hourly is not lost among
+    /// thousands of newer probes of faster endpoints.
+    public func newestProbes(site: String) throws -> [ProbeResult] {
+        try access {
+            try pool.read { db in try ProbeRows.newestPerEndpoint(site: site, in: db) }
         }
     }
 

@@ -25,17 +25,21 @@ final class CursesTerminal {
         var background: Int32
     }
 
-    init(theme: Theme, environment: [String: String]) {
+    /// Throws when the terminal cannot be driven (TERM unknown to terminfo, say): curses'
+    /// own `initscr` would print to stderr and exit instead.
+    init(theme: Theme, environment: [String: String]) throws(DashboardError) {
         self.theme = theme
         setlocale(LC_ALL, "")
         Self.acceptWindowSizeChanges()
+        CrashRestore.rememberTerminal()
         let wantsTruecolor = ["truecolor", "24bit"].contains(environment["COLORTERM"]?.lowercased() ?? "")
         var direct = false
         if wantsTruecolor, let name = Self.directTerminalName(environment["TERM"]),
            newterm(name, cdntop_stdout(), cdntop_stdin()) != nil {
             direct = true
-        } else {
-            initscr()
+        } else if newterm(nil, cdntop_stdout(), cdntop_stdin()) == nil {
+            throw DashboardError(description: "cannot drive this terminal (TERM=\(environment["TERM"] ?? "unset")): "
+                                 + "terminfo has no such entry; try TERM=xterm-256color")
         }
         cbreak()
         noecho()
@@ -177,42 +181,41 @@ final class CursesTerminal {
         return (attributes, pair)
     }
 
-    /// A colour as curses numbers it: -1 for the terminal's default, a palette index, or
-    /// (direct colour) the 24-bit RGB value itself.
+    /// A colour as curses numbers it: -1 for the terminal's default, a palette index, or,
+    /// on a direct-colour terminal, the 24-bit RGB value (there every number is read as RGB,
+    /// so palette colours are converted too).
     private func curses(_ color: Color?) -> Int32 {
+        guard let color, color != .terminalDefault else { return -1 }
+        if depth == .truecolor, let (r, g, b) = color.rgb { return Int32(r) << 16 | Int32(g) << 8 | Int32(b) }
         switch color {
-        case nil, .terminalDefault?: -1
-        case .ansi(let n)?: Int32(n)
-        case .indexed(let n)?: Int32(n)
-        case .rgb(let r, let g, let b)?: Int32(r) << 16 | Int32(g) << 8 | Int32(b)
+        case .terminalDefault: return -1
+        case .ansi(let n), .indexed(let n): return Int32(n)
+        case .rgb(let r, let g, let b): return Int32(Color.nearest256(r, g, b))
         }
     }
 }
 
 /// If cdntop crashes (a trap, a segfault, an abort) the terminal must not be left raw, in the
-/// alternate screen, with the cursor hidden. At start-up this keeps the terminal's own "leave
-/// full-screen mode" strings and the cooked terminal settings; a fatal signal writes them back
-/// with async-signal-safe calls only, then lets the signal kill the process as it would have.
+/// alternate screen, with the cursor hidden. Before curses starts this keeps the terminal
+/// settings exactly as the shell left them, and once it has started the terminal's own "leave
+/// full-screen mode" strings; a fatal signal writes them back with async-signal-safe calls
+/// only, then lets the signal kill the process as it would have.
 enum CrashRestore {
     nonisolated(unsafe) private static var resetBytes: [UInt8] = []
     nonisolated(unsafe) private static var cooked = termios()
     nonisolated(unsafe) private static var haveCooked = false
 
+    /// Called before curses touches the terminal.
+    static func rememberTerminal() {
+        haveCooked = tcgetattr(STDIN_FILENO, &cooked) == 0
+    }
+
     static func install() {
         var bytes: [UInt8] = []
-        for capability in ["sgr0", "cnorm", "rmcup"] {
+        for capability in ["sgr0", "cnorm", "rmkx", "rmcup"] {
             if let value = cdntop_terminfo_string(capability) { bytes += Array(String(cString: value).utf8) }
         }
         resetBytes = bytes
-        // curses has the tty in cbreak mode now; its saved "shell mode" is the cooked state.
-        haveCooked = false
-        var current = termios()
-        if tcgetattr(STDIN_FILENO, &current) == 0 {
-            current.c_lflag |= tcflag_t(ICANON | ECHO | ISIG)
-            current.c_iflag |= tcflag_t(ICRNL)
-            cooked = current
-            haveCooked = true
-        }
         for number in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
             signal(number) { received in
                 CrashRestore.restoreNow()

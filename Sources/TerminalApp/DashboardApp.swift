@@ -35,6 +35,13 @@ public struct DashboardOptions: Sendable {
 /// A problem that stops the UI before it draws anything, with what to do about it.
 public struct DashboardError: Error, CustomStringConvertible {
     public var description: String
+
+    /// The UI draws on a terminal: checked before anything (a database) is created.
+    public static func requireTerminal() throws(DashboardError) {
+        guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
+            throw DashboardError(description: "the UI needs a terminal; for scripts use `cdntop probe --json`, `cdntop report` or `cdntop export`")
+        }
+    }
 }
 
 /// The UI loop: keys in, commands applied to the view state, snapshots from the data feed and
@@ -63,20 +70,17 @@ public final class DashboardApp {
                                  + catalog.themes.map(\.name).joined(separator: ", ")
                                  + catalog.problems.map { "\n  skipped \($0)" }.joined())
         }
-        guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
-            throw DashboardError(description: "the UI needs a terminal; for scripts use `cdntop probe --json`, `cdntop report` or `cdntop export`")
-        }
     }
 
     /// Runs until `q` or SIGINT/SIGTERM/SIGHUP; the terminal is restored on every way out.
-    public func run() -> Int32 {
-        let logPath = DefaultLocations.logFile(environment: options.environment)
-        Log.open(path: logPath)
-        Log.write("cdntop UI started: db \(options.databasePath)")
-        installSignalHandlers()
+    public func run() throws(DashboardError) -> Int32 {
         let monochrome = !(options.environment["NO_COLOR"] ?? "").isEmpty
         var theme = catalog.theme(named: options.themeName ?? (monochrome ? "mono" : "default")) ?? Theme.builtinDefault
-        let terminal = CursesTerminal(theme: theme, environment: options.environment)
+        let terminal = try CursesTerminal(theme: theme, environment: options.environment)
+        // From here on stderr goes to the log: nothing may write over the screen.
+        Log.open(path: DefaultLocations.logFile(environment: options.environment))
+        Log.write("cdntop UI started: db \(options.databasePath)")
+        installSignalHandlers()
         defer {
             terminal.restore()
             Log.restoreStandardError()
@@ -94,6 +98,7 @@ public final class DashboardApp {
         }
 
         var heldWhileFrozen: DashboardData?
+        var noticeShownAt = Date.distantPast
         var drawnSecond = -1
         var dirty = true
         while quitSignal.number == 0 {
@@ -103,6 +108,7 @@ public final class DashboardApp {
                     terminal.invalidate()
                 } else if let command = KeyBindings.command(for: key) {
                     let wasFrozen = state.view.frozen
+                    if state.view.site == nil { state.view.site = state.data?.site }
                     let effect = state.view.apply(command, endpoints: state.endpoints, sites: state.data?.sites ?? [])
                     if wasFrozen, !state.view.frozen, let held = heldWhileFrozen {
                         state.data = held
@@ -120,7 +126,7 @@ public final class DashboardApp {
                             post("read-only view: probing needs a config (and no --no-probe)", problem: true)
                             break
                         }
-                        prober.probe(endpoints)
+                        prober.probe(endpoints.map { names in names.compactMap { state.key($0) } })
                         post(endpoints.map { "probing \($0.joined(separator: ", "))…" } ?? "probing every endpoint…")
                     case .writeReport:
                         writeReport(site: state.data?.site, window: state.view.window)
@@ -138,7 +144,14 @@ public final class DashboardApp {
                 if live != state.live { state.live = live; dirty = true }
                 for problem in prober.takeProblems() { post(problem, problem: true, seconds: 10) }
             }
-            if let notice = notices.take() { state.notice = notice; dirty = true }
+            // A notice stays at least two seconds before the next one replaces it, so a burst
+            // (several broken theme files, a probe and a store problem) is not lost in a blink.
+            if Date().timeIntervalSince(noticeShownAt) >= 2 || state.notice.map({ $0.until <= Date() }) ?? true,
+               let notice = notices.take() {
+                state.notice = notice
+                noticeShownAt = Date()
+                dirty = true
+            }
             let now = Date()
             let second = Int(now.timeIntervalSince1970)
             if second != drawnSecond, !state.view.frozen {

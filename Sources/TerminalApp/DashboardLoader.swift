@@ -22,7 +22,7 @@ public struct DashboardRequest: Sendable, Hashable {
 
 /// Reads one `DashboardData` from the probe database. Runs on the feed's thread only.
 public enum DashboardLoader {
-    /// Probes read for the last-probe column and the events log.
+    /// Probes read for the events log.
     static let recentProbes = 600
     /// Raw probes a five-minute sparkline may read, at most.
     static let rawSparklineLimit = 50_000
@@ -45,11 +45,9 @@ public enum DashboardLoader {
                                             aggregates: aggregates, series: series)
         data.analysis = analysis.probes > 0 ? analysis : nil
 
-        let recent = try store.latestProbes(site: site, limit: recentProbes)
-        var latest: [String: ProbeResult] = [:]
-        for probe in recent where latest[probe.endpoint] == nil { latest[probe.endpoint] = probe }
+        let latest = Dictionary(try store.newestProbes(site: site).map { ($0.endpoint, $0) }) { first, _ in first }
         data.latest = latest
-        data.events = EventDetector.events(in: recent)
+        data.events = EventDetector.events(in: try store.latestProbes(site: site, limit: recentProbes))
 
         let names = analysis.endpoints.map(\.endpoint.name)
         let silent = (configured.filter { $0.site == site }.map(\.name) + catalog.filter { $0.site == site }.map(\.name))
@@ -60,9 +58,7 @@ public enum DashboardLoader {
                                                                         site: site, since: since, now: now)
         if let endpoint = request.detailEndpoint {
             data.detailEndpoint = endpoint
-            if let vantage = latest[endpoint]?.vantage.label {
-                data.detailHeaders = try store.lastHeaders(endpoint: endpoint, vantage: vantage)
-            }
+            data.detailHeaders = try store.lastHeaders(endpoint: endpoint, site: site, vantage: latest[endpoint]?.vantage.label)
         }
         data.loadSeconds = (clock.now - started).seconds
         return data

@@ -13,7 +13,7 @@ final class LiveProber: @unchecked Sendable {
     // @unchecked: `agent` is touched only by the prober thread; everything shared is in `shared`.
     private struct Shared {
         var status: LiveStatus
-        var pending: [[String]?] = []
+        var pending: [[EndpointKey]?] = []
         var problems: [String] = []
         var stopped = false
     }
@@ -41,8 +41,9 @@ final class LiveProber: @unchecked Sendable {
     func start() {
         agent.onResult = { [self] result in
             shared.withLock { state in
-                state.status.inFlight.remove(result.endpoint)
-                state.status.landed[result.endpoint] = result
+                let key = EndpointKey(site: result.site, name: result.endpoint)
+                state.status.inFlight.remove(key)
+                state.status.landed[key] = result
             }
         }
         agent.onRound = { [self] report in
@@ -57,7 +58,7 @@ final class LiveProber: @unchecked Sendable {
     }
 
     /// Asks for an ad-hoc round of `endpoints` (every endpoint when nil).
-    func probe(_ endpoints: [String]?) {
+    func probe(_ endpoints: [EndpointKey]?) {
         shared.withLock { $0.pending.append(endpoints) }
         wake.signal()
     }
@@ -82,16 +83,17 @@ final class LiveProber: @unchecked Sendable {
             }
             if stopped { return }
             var selection = schedule.takeDue(at: elapsed()).map { agent.endpoints[$0] }
-            for names in pending {
-                let wanted = names.map { Set($0) }
-                for endpoint in agent.endpoints where wanted?.contains(endpoint.name) ?? true {
+            for keys in pending {
+                let wanted = keys.map { Set($0) }
+                for endpoint in agent.endpoints where wanted?.contains(EndpointKey(site: endpoint.site, name: endpoint.name)) ?? true {
                     if !selection.contains(endpoint) { selection.append(endpoint) }
                 }
             }
             if !selection.isEmpty {
-                shared.withLock { $0.status.inFlight.formUnion(selection.map(\.name)) }
+                let keys = selection.map { EndpointKey(site: $0.site, name: $0.name) }
+                shared.withLock { $0.status.inFlight.formUnion(keys) }
                 agent.runRound(selection)
-                shared.withLock { $0.status.inFlight.subtract(selection.map(\.name)) }
+                shared.withLock { $0.status.inFlight.subtract(keys) }
             }
             let wait = schedule.nextRoundTime - elapsed()
             shared.withLock { $0.status.nextRound = Date().addingTimeInterval(max(0, wait)) }

@@ -48,6 +48,11 @@ struct DashboardCommand: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
+        do {
+            try DashboardError.requireTerminal()
+        } catch {
+            throw Failure.exit("\(error)", status: ExitCode.validationFailure.rawValue)
+        }
         let config = try loadConfig()
         var agent: ProbeAgent?
         let store: ProbeStore
@@ -63,7 +68,7 @@ struct DashboardCommand: ParsableCommand {
         let options = DashboardOptions(
             databasePath: store.path, reportsDirectory: reportsDirectory, window: window,
             refresh: HumanDuration.seconds(refresh) ?? 1, themeName: theme, braille: braille,
-            environment: environment, executablePath: CommandLine.arguments.first ?? "cdntop")
+            environment: environment, executablePath: Self.executablePath)
         let status: Int32
         do {
             status = try DashboardApp(options: options, store: store, agent: agent).run()
@@ -71,6 +76,12 @@ struct DashboardCommand: ParsableCommand {
             throw Failure.exit("\(error)", status: ExitCode.validationFailure.rawValue)
         }
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The running binary, so themes installed beside it are found however it was started
+    /// (argv[0] is a bare "cdntop" when run from PATH).
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first ?? "cdntop"
     }
 
     /// The config, or nil for a read-only view when none exists at the default path. A config

@@ -91,20 +91,20 @@ struct StoreRoundTripTests {
     func latestHeaders() throws {
         let directory = try TemporaryDirectory()
         let store = try ProbeStore(path: directory.file("probes.sqlite"))
-        #expect(try store.lastHeaders(endpoint: "fastly", vantage: "eu-west").isEmpty)
+        #expect(try store.lastHeaders(endpoint: "fastly", site: "changelog.com", vantage: "eu-west").isEmpty)
         var older = fullProbe(at: referenceTime)
         older.headers = [HTTPHeader(name: "X-Cache", value: "MISS")]
         var newer = fullProbe(at: referenceTime + 60)
         newer.headers = [HTTPHeader(name: "X-Cache", value: "HIT"), HTTPHeader(name: "Age", value: "12")]
         try store.record([newer, older])
-        #expect(try store.lastHeaders(endpoint: "fastly", vantage: "eu-west") == newer.headers)
+        #expect(try store.lastHeaders(endpoint: "fastly", site: "changelog.com", vantage: "eu-west") == newer.headers)
         // A failed probe without headers, or a late write of an older round, keeps them.
         var failed = bareProbe(at: referenceTime + 120)
         failed.endpoint = "fastly"
         failed.vantage = newer.vantage
         try store.record([failed])
         try store.record([older])
-        #expect(try store.lastHeaders(endpoint: "fastly", vantage: "eu-west") == newer.headers)
+        #expect(try store.lastHeaders(endpoint: "fastly", site: "changelog.com", vantage: "eu-west") == newer.headers)
         #expect(try store.lastHeaders(endpoint: "fastly", vantage: "us-east").isEmpty)
     }
 
@@ -118,5 +118,30 @@ struct StoreRoundTripTests {
         #expect(try allProbes(in: store).map(\.url) == ["https://changelog.com/", "https://changelog.com/new"])
         let window = try store.windowAggregates(since: referenceTime, until: referenceTime + 60)
         #expect(window.byEndpoint["fastly"]?.count == 2)
+    }
+}
+
+@Suite("Newest probes and headers per endpoint and site")
+struct StoreNewestTests {
+    /// An endpoint probed long ago stays findable behind thousands of newer probes, and an
+    /// endpoint of the same name on another site is never mixed in.
+    @Test func newestProbeOfEachEndpointWhateverItsAge() throws {
+        let directory = try TemporaryDirectory()
+        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        var slow = fullProbe(at: start)
+        slow.endpoint = "hourly"
+        var other = fullProbe(at: start.addingTimeInterval(5))
+        other.site = "other.example"
+        other.headers = [HTTPHeader(name: "Server", value: "other-site")]
+        try store.record([slow, other])
+        try store.record((1...2000).map { fullProbe(at: start.addingTimeInterval(Double($0))) })
+        let newest = try store.newestProbes(site: "changelog.com")
+        #expect(newest.map(\.endpoint) == ["fastly", "hourly"])
+        #expect(newest.first { $0.endpoint == "hourly" }?.timestamp == start)
+        #expect(newest.first { $0.endpoint == "fastly" }?.timestamp == start.addingTimeInterval(2000))
+        #expect(try store.newestProbes(site: "other.example").map(\.endpoint) == ["fastly"])
+        #expect(try store.lastHeaders(endpoint: "fastly", site: "other.example", vantage: nil).first?.value == "other-site")
+        #expect(try store.lastHeaders(endpoint: "fastly", site: "changelog.com", vantage: nil).first?.value != "other-site")
     }
 }

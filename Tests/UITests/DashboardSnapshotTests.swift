@@ -87,3 +87,34 @@ struct DashboardSnapshotTests {
         }
     }
 }
+
+@Suite("Dashboard layout under pressure")
+struct DashboardLayoutPressureTests {
+    /// Ten CDNs against an origin, at every height from the minimum up: one comparison line
+    /// per CDN on a narrow screen once squeezed the region table down to a single row.
+    @Test func manyEndpointsAtEverySmallSize() throws {
+        var probes: [ProbeResult] = []
+        for minute in 1...5 {
+            let time = DashboardFixtures.now.addingTimeInterval(Double(-minute * 60))
+            for (index, vantage) in DashboardFixtures.vantages.enumerated() {
+                probes.append(DashboardFixtures.probe("origin", vantage, time, ms: 300, cache: nil, provider: .fly, pop: "IAD", origin: true))
+                for cdn in 0..<10 {
+                    probes.append(DashboardFixtures.probe("cdn-with-a-long-name-\(cdn)", vantage, time, ms: Double(20 + cdn * 10 + index),
+                                                          cache: .hit, provider: .fastly, pop: "東京"))
+                }
+            }
+        }
+        let store = try DashboardFixtures.store(probes)
+        for width in [60, 61, 79, 80, 109, 110] {
+            let data = try DashboardFixtures.data(width: width, store: store)
+            for height in DashboardLayout.minimum.height...34 {
+                var view = ViewState()
+                view.selected = "cdn-with-a-long-name-9"
+                let screen = DashboardRenderer.render(DashboardFixtures.state(data, view: view), width: width, height: height)
+                let lines = screen.text.split(separator: "\n", omittingEmptySubsequences: false)
+                #expect(lines.count == height && lines.allSatisfy { DisplayWidth.of(String($0)) == width })
+                #expect(screen.text.contains("▸ cdn-with-a-long"), "selected row scrolled away at \(width)x\(height)")
+            }
+        }
+    }
+}

@@ -34,8 +34,11 @@ struct EventDetectorTests {
     }
 
     @Test func eachVantageIsFollowedOnItsOwn() {
-        let events = Self.events([Self.probe(0, error: .timeout), Self.probe(1, "fastly", Self.asia), Self.probe(2, "fastly", Self.asia)])
+        let events = Self.events([Self.probe(0), Self.probe(1, error: .timeout),
+                                  Self.probe(2, "fastly", Self.asia), Self.probe(3, "fastly", Self.asia)])
         #expect(events.map(\.kind) == [.error])
+        #expect(Self.events([Self.probe(0, error: .timeout), Self.probe(1, error: .timeout)]).isEmpty,
+                "an outage older than the batch has no start to report")
     }
 
     @Test func cacheFlipsInARowAreOneLine() {

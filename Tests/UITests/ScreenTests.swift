@@ -44,3 +44,21 @@ struct ScreenTests {
         #expect(DisplayWidth.pad("53", to: 5, alignRight: true) == "   53")
     }
 }
+
+@Suite("Screen model: wide characters overwritten")
+struct ScreenWideOverwriteTests {
+    /// An overlay edge landing on half of a wide character must not leave the other half,
+    /// which would shift the rest of the row in the terminal.
+    @Test func overwritingHalfAWideCharacterBlanksTheOtherHalf() {
+        var screen = Screen(width: 6, height: 1)
+        screen.put("東京x", x: 0, y: 0)
+        screen.put("|", x: 1, y: 0)
+        #expect(screen.text == " |京x ")
+        screen.put("#", x: 2, y: 0)
+        #expect(screen.text == " |# x ")
+        #expect(!screen.cells.contains { $0.continuation })
+        screen.put("東", x: 4, y: 0)
+        screen.fill(Rect(x: 5, y: 0, width: 1, height: 1), role: .overlay)
+        #expect(screen.text == " |#   ")
+    }
+}

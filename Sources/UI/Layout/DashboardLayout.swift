@@ -24,8 +24,11 @@ public struct DashboardLayout: Sendable, Hashable {
         footer = Rect(x: 0, y: height - 1, width: width, height: 1)
         var top = 1
         var left = height - 2
-        func take(_ wanted: Int, minimum: Int = 0) -> Int {
-            let rows = min(left, max(minimum, wanted))
+        /// Up to `wanted` rows, none when fewer than `minimum` remain: a panel squeezed below
+        /// its title and one line of content is left out, and its rows go to the events log.
+        func take(_ wanted: Int, minimum: Int = 2) -> Int {
+            let rows = min(left, wanted)
+            guard rows >= min(minimum, wanted) else { return 0 }
             left -= rows
             return rows
         }
@@ -34,7 +37,9 @@ public struct DashboardLayout: Sendable, Hashable {
         endpoints = Rect(x: 0, y: top, width: width, height: endpointRows)
         top += endpointRows
 
-        let originRows = take(OriginComparisonPanel.height(state, width: width - 2))
+        // The comparison with the origin is the story, but one line per CDN on a narrow screen
+        // must not starve the tables: at most a quarter of what is left.
+        let originRows = take(min(OriginComparisonPanel.height(state, width: width - 2), max(2, left / 4)))
         let regionWanted = RegionTablePanel.height(state)
         let hitWanted = HitRatioPanel.height(endpoints: state.data?.analysis?.endpoints.count ?? 1)
         if width >= Self.sideBySideWidth {

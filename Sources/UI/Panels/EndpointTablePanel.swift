@@ -12,7 +12,8 @@ enum EndpointTablePanel {
         let names = state.endpoints
         let columns = EndpointColumns(width: rect.width, longestName: names.map(DisplayWidth.of).max() ?? 6)
         let window = state.data?.window ?? state.view.window
-        let slice = PanelText.span((state.data?.sparklineSliceSeconds ?? 60) * (state.braille ? 0.5 : 1))
+        // A braille character holds two slices.
+        let slice = PanelText.span((state.data?.sparklineSliceSeconds ?? 60) * (state.braille ? 2 : 1))
         PanelText.rule("Endpoints", detail: "TTFB ms, \(window.phrase), 1 char = \(slice)", y: rect.y, in: rect, on: &screen)
         guard rect.height > 1 else { return }
         drawHeadings(columns, y: rect.y + 1, in: rect, on: &screen)
@@ -98,7 +99,7 @@ enum EndpointTablePanel {
 
     /// "200 HIT", "503 MISS", "timeout", "probing…": the last probe at a glance.
     static func statusText(_ name: String, latest: ProbeResult?, state: DashboardState) -> (String, Role) {
-        if state.live.inFlight.contains(name) { return ("probing…", .busy) }
+        if let key = state.key(name), state.live.inFlight.contains(key) { return ("probing…", .busy) }
         guard let latest else { return ("no probe", .muted) }
         if let error = latest.error, error != .httpStatus { return (error.rawValue, .bad) }
         let status = latest.status.map(String.init) ?? "—"

@@ -14,7 +14,9 @@ enum HeaderPanel {
         } else {
             parts.append("no site yet")
         }
-        parts.append("window \(state.view.window.rawValue)")
+        // The figures are the data's: until a new window's data lands, say so.
+        let window = data?.window ?? state.view.window
+        parts.append("window \(window.rawValue)" + (window != state.view.window ? " (loading \(state.view.window.rawValue)…)" : ""))
         parts.append(NumberText.count(data?.analysis?.probes ?? 0, "probe"))
         if let last = data?.lastProbeAt {
             parts.append("last probe " + PanelText.age(state.now.timeIntervalSince(last)))

@@ -14,7 +14,7 @@ enum RegionTablePanel {
     static func height(_ state: DashboardState) -> Int { 2 + max(1, rows(state).count) }
 
     static func draw(_ state: DashboardState, in rect: Rect, on screen: inout Screen) {
-        guard rect.height > 0 else { return }
+        guard rect.height > 1 else { return }
         let byVantage = state.view.regionView == .vantage
         PanelText.rule(byVantage ? "Regions (vantage)" : "Regions (POP that served)",
                        detail: "avg/p95 ms TTFB" + (rect.width >= 90 ? ", best underlined, Tab: other view" : ""),
@@ -35,7 +35,7 @@ enum RegionTablePanel {
             x = screen.put(" " + DisplayWidth.pad(name, to: cellWidth, alignRight: true), x: x, y: body.y, role: .heading, clip: body)
         }
         if shown.count < names.count { screen.put(" +\(names.count - shown.count)", x: x, y: body.y, role: .muted, clip: body) }
-        for (index, row) in rows.prefix(body.height - 1).enumerated() {
+        for (index, row) in rows.prefix(max(0, body.height - 1)).enumerated() {
             let y = body.y + 1 + index
             let best = row.best
             x = screen.put(DisplayWidth.pad(row.label, to: labelWidth), x: body.x + 2, y: y, clip: body)

@@ -78,6 +78,8 @@ public struct Screen: Sendable, Hashable {
             if column + columns > right { break }
             if column >= max(0, bounds.x) {
                 let index = y * width + column
+                splitWideCharacter(at: index)
+                if columns == 2 { splitWideCharacter(at: index + 1) }
                 cells[index] = Cell(character, role: role, backdrop: cells[index].backdrop)
                 if columns == 2 {
                     cells[index + 1] = Cell(" ", role: role, backdrop: cells[index + 1].backdrop, continuation: true)
@@ -88,11 +90,26 @@ public struct Screen: Sendable, Hashable {
         return column
     }
 
+    /// Before a cell is overwritten: if it is half of a wide character, the other half becomes
+    /// a blank, so no orphaned half shifts the rest of the row in the terminal.
+    private mutating func splitWideCharacter(at index: Int) {
+        let column = index % width
+        if cells[index].continuation, column > 0 {
+            cells[index - 1] = Cell(" ", role: cells[index - 1].role, backdrop: cells[index - 1].backdrop)
+        }
+        if column + 1 < width, cells[index + 1].continuation {
+            cells[index + 1] = Cell(" ", role: cells[index + 1].role, backdrop: cells[index + 1].backdrop)
+        }
+    }
+
     /// Blanks `rect` as an area of `role` (a bar, an overlay): text drawn on it later keeps
     /// the area's background.
     public mutating func fill(_ rect: Rect, role: Role, character: Character = " ") {
-        for y in max(0, rect.y)..<min(height, rect.maxY) {
-            for x in max(0, rect.x)..<min(width, rect.maxX) {
+        let rows = max(0, rect.y)..<max(max(0, rect.y), min(height, rect.maxY))
+        let columns = max(0, rect.x)..<max(max(0, rect.x), min(width, rect.maxX))
+        for y in rows {
+            for x in columns {
+                splitWideCharacter(at: y * width + x)
                 cells[y * width + x] = Cell(character, role: role, backdrop: role)
             }
         }
@@ -102,8 +119,8 @@ public struct Screen: Sendable, Hashable {
     /// there takes the role, and coloured text (a status, a sparkline) keeps its colour on the
     /// area's background.
     public mutating func restyle(_ rect: Rect, role: Role) {
-        for y in max(0, rect.y)..<min(height, rect.maxY) {
-            for x in max(0, rect.x)..<min(width, rect.maxX) {
+        for y in max(0, rect.y)..<max(max(0, rect.y), min(height, rect.maxY)) {
+            for x in max(0, rect.x)..<max(max(0, rect.x), min(width, rect.maxX)) {
                 let index = y * width + x
                 if cells[index].role == .text || cells[index].role == .muted { cells[index].role = role }
                 cells[index].backdrop = role

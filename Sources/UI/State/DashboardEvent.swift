@@ -76,17 +76,20 @@ public enum EventDetector {
         return Array(events.sorted { $0.time > $1.time }.prefix(limit))
     }
 
+    /// What changed between two consecutive probes of one endpoint from one vantage. The
+    /// oldest probe of a batch has nothing before it: it is the baseline, not an event, or an
+    /// outage older than the batch would seem to start at a time that moves on every reload.
     static func changes(from before: ProbeResult?, to probe: ProbeResult) -> [DashboardEvent] {
         func event(_ kind: DashboardEvent.Kind, _ text: String) -> DashboardEvent {
             DashboardEvent(time: probe.timestamp, endpoint: probe.endpoint, vantage: probe.vantage.label,
                            kind: kind, text: text)
         }
+        guard let before else { return [] }
         if let error = probe.error {
-            guard before?.error != error else { return [] }
+            guard before.error != error else { return [] }
             let detail = probe.errorDetail.map { ": \($0)" } ?? ""
             return [event(error == .redirectLoop ? .redirectLoop : .error, "\(error.rawValue)\(detail)")]
         }
-        guard let before else { return [] }
         if let error = before.error {
             return [event(.recovered, "recovered from \(error.rawValue)" + (probe.status.map { " (\($0))" } ?? ""))]
         }

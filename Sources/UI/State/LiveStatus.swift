@@ -7,9 +7,9 @@ import Foundation
 public struct LiveStatus: Sendable, Hashable {
     /// False with `--no-probe` or without a config: the UI only reads the database.
     public var probing: Bool
-    public var inFlight: Set<String> = []
-    /// Newest result per endpoint name from this process.
-    public var landed: [String: ProbeResult] = [:]
+    public var inFlight: Set<EndpointKey> = []
+    /// Newest result per endpoint from this process.
+    public var landed: [EndpointKey: ProbeResult] = [:]
     /// When the next scheduled round starts.
     public var nextRound: Date?
     /// The vantage label this process probes from.
@@ -18,6 +18,18 @@ public struct LiveStatus: Sendable, Hashable {
     public init(probing: Bool, vantage: String? = nil) {
         self.probing = probing
         self.vantage = vantage
+    }
+}
+
+/// An endpoint as the prober knows it: names are unique within a config, not across sites
+/// sharing a database, so the site is part of the key.
+public struct EndpointKey: Sendable, Hashable {
+    public var site: String
+    public var name: String
+
+    public init(site: String, name: String) {
+        self.site = site
+        self.name = name
     }
 }
 
@@ -57,10 +69,15 @@ public struct DashboardState: Sendable {
     public var endpoints: [String] { data?.endpointNames ?? [] }
     public var selected: String? { view.selectedName(in: endpoints) }
 
+    /// The key of an endpoint of the site on screen.
+    public func key(_ endpoint: String) -> EndpointKey? {
+        data?.site.map { EndpointKey(site: $0, name: endpoint) }
+    }
+
     /// The newest probe of an endpoint, from this process' prober or the database.
     public func latest(_ endpoint: String) -> ProbeResult? {
         let stored = data?.latest[endpoint]
-        guard let landed = live.landed[endpoint] else { return stored }
+        guard let key = key(endpoint), let landed = live.landed[key] else { return stored }
         guard let stored else { return landed }
         return landed.timestamp >= stored.timestamp ? landed : stored
     }
