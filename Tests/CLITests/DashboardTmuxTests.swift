@@ -128,4 +128,30 @@ struct DashboardTmuxTests {
         tmux.waitFor(text: "exited")
         #expect(try Self.terminalWasRestored(cli))
     }
+
+    /// Another process holds the database's write lock for longer than the store waits: the
+    /// UI's own rounds cannot be stored, yet the screen keeps answering keys and says why, and
+    /// the probes held back are stored once the lock is gone.
+    @Test func lockedDatabaseNeverFreezesTheScreen() throws {
+        let server = try LoopbackHTTPServer.start()
+        let hostile = try Self.hostileServer()
+        defer { server.stop(); hostile.stop() }
+        let cli = try CLIRunner()
+        try cli.writeConfig(Self.config(server, hostile: hostile))
+        let tmux = try TmuxSession(command: Self.command(cli), width: 100, height: 30)
+        defer { tmux.kill() }
+        tmux.waitFor(text: "200 HIT")
+        let lock = try SQLiteWriteLock(path: cli.databasePath)
+        tmux.waitFor(text: "not stored yet", seconds: 30)
+        try tmux.send("?")
+        tmux.waitFor(text: "Esc or ? closes", seconds: 3)
+        try tmux.send("Escape")
+        lock.release()
+        let before = try cli.run(["export", "--db", cli.databasePath]).lines.count
+        tmux.waitFor("the held-back probes to be stored", seconds: 30) { _ in
+            ((try? cli.run(["export", "--db", cli.databasePath]).lines.count) ?? 0) > before + 3
+        }
+        try tmux.send("q")
+        tmux.waitFor(text: "exited 0")
+    }
 }
