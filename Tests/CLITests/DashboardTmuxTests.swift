@@ -13,6 +13,28 @@ struct DashboardTmuxTests {
             + "Content-Length: 2\r\nConnection: close\r\n\r\nok").utf8))
     }
 
+    /// The loopback endpoints every test probes, and a scratch directory configured for them.
+    struct Endpoints {
+        let server: LoopbackHTTPServer
+        let hostile: RawResponseServer
+
+        init() throws {
+            server = try LoopbackHTTPServer.start()
+            hostile = try DashboardTmuxTests.hostileServer()
+        }
+
+        func cli() throws -> CLIRunner {
+            let cli = try CLIRunner()
+            try cli.writeConfig(DashboardTmuxTests.config(server, hostile: hostile))
+            return cli
+        }
+
+        func stop() {
+            server.stop()
+            hostile.stop()
+        }
+    }
+
     static func config(_ server: LoopbackHTTPServer, hostile: RawResponseServer) -> String {
         """
         [agent]
@@ -55,11 +77,9 @@ struct DashboardTmuxTests {
     }
 
     @Test func keysDriveTheScreenAndQuitRestoresTheTerminal() throws {
-        let server = try LoopbackHTTPServer.start()
-        let hostile = try Self.hostileServer()
-        defer { server.stop(); hostile.stop() }
-        let cli = try CLIRunner()
-        try cli.writeConfig(Self.config(server, hostile: hostile))
+        let endpoints = try Endpoints()
+        defer { endpoints.stop() }
+        let cli = try endpoints.cli()
         // Another process writes the same database from another vantage region.
         let (agent, _, _) = try cli.start(["probe", "--config", cli.configPath, "--db", cli.databasePath, "--region", "us-east"])
         defer { agent.terminate(); agent.waitUntilExit() }
@@ -111,11 +131,9 @@ struct DashboardTmuxTests {
     /// the terminal is put back. NO_COLOR leaves no colour sequence on screen.
     @Test(arguments: ["TERM", "HUP", "INT"])
     func signalsRestoreTheTerminal(signal: String) throws {
-        let server = try LoopbackHTTPServer.start()
-        let hostile = try Self.hostileServer()
-        defer { server.stop(); hostile.stop() }
-        let cli = try CLIRunner()
-        try cli.writeConfig(Self.config(server, hostile: hostile))
+        let endpoints = try Endpoints()
+        defer { endpoints.stop() }
+        let cli = try endpoints.cli()
         let tmux = try TmuxSession(command: Self.command(cli, environment: "NO_COLOR=1", extra: "--no-probe"), width: 80, height: 24)
         defer { tmux.kill() }
         tmux.waitFor(text: "READ-ONLY")
@@ -133,11 +151,9 @@ struct DashboardTmuxTests {
     /// UI's own rounds cannot be stored, yet the screen keeps answering keys and says why, and
     /// the probes held back are stored once the lock is gone.
     @Test func lockedDatabaseNeverFreezesTheScreen() throws {
-        let server = try LoopbackHTTPServer.start()
-        let hostile = try Self.hostileServer()
-        defer { server.stop(); hostile.stop() }
-        let cli = try CLIRunner()
-        try cli.writeConfig(Self.config(server, hostile: hostile))
+        let endpoints = try Endpoints()
+        defer { endpoints.stop() }
+        let cli = try endpoints.cli()
         let tmux = try TmuxSession(command: Self.command(cli), width: 100, height: 30)
         defer { tmux.kill() }
         tmux.waitFor(text: "200 HIT")
