@@ -118,3 +118,17 @@ struct DashboardLayoutPressureTests {
         }
     }
 }
+
+@Suite("Help at the minimum size")
+struct CompactHelpTests {
+    @Test func everyKeyIsListedAt60x16() throws {
+        var view = ViewState()
+        view.overlay = .help
+        let data = try DashboardFixtures.data(width: 60)
+        let text = DashboardRenderer.render(DashboardFixtures.state(data, view: view), width: 60, height: 16).text
+        for binding in KeyBindings.all {
+            #expect(text.contains(KeyBindings.keysLabel(binding) + " " + binding.short) || text.contains(binding.short),
+                    "\(binding.short) missing from the compact help")
+        }
+    }
+}

@@ -6,6 +6,8 @@ public struct KeyBinding: Sendable, Hashable {
     public var help: String
     /// The footer's word; nil keeps the binding out of the footer (help only).
     public var footer: String?
+    /// Two or three words, for the help overlay on a small screen.
+    public var short: String
 }
 
 /// The one registry of key bindings. The key handler, the footer and the `?` help overlay are
@@ -13,33 +15,33 @@ public struct KeyBinding: Sendable, Hashable {
 public enum KeyBindings {
     public static let all: [KeyBinding] = [
         KeyBinding(keys: [.character("p")], command: .probeAll,
-                   help: "probe every endpoint now; results appear as they land", footer: "probe"),
+                   help: "probe every endpoint now; results appear as they land", footer: "probe", short: "probe all"),
         KeyBinding(keys: [.character("P")], command: .probeSelected,
-                   help: "probe the selected endpoint now", footer: nil),
+                   help: "probe the selected endpoint now", footer: nil, short: "probe selected"),
         KeyBinding(keys: [.character("r")], command: .writeReport,
-                   help: "write a markdown snapshot report of this site and window", footer: "report"),
+                   help: "write a markdown snapshot report of this site and window", footer: "report", short: "write report"),
         KeyBinding(keys: [.character("w")], command: .cycleWindow,
-                   help: "cycle the window: 5m, 1h, 24h, 7d, 30d", footer: "window"),
+                   help: "cycle the window: 5m, 1h, 24h, 7d, 30d", footer: "window", short: "cycle window"),
         KeyBinding(keys: [.up, .character("k")], command: .selectPrevious,
-                   help: "select the previous endpoint", footer: nil),
+                   help: "select the previous endpoint", footer: nil, short: "previous endpoint"),
         KeyBinding(keys: [.down, .character("j")], command: .selectNext,
-                   help: "select the next endpoint", footer: "select"),
+                   help: "select the next endpoint", footer: "select", short: "next endpoint"),
         KeyBinding(keys: [.enter], command: .openDetail,
-                   help: "detail of the selected endpoint: phases, headers, POPs, errors", footer: "detail"),
+                   help: "detail of the selected endpoint: phases, headers, POPs, errors", footer: "detail", short: "detail view"),
         KeyBinding(keys: [.tab], command: .switchRegionView,
-                   help: "region table by vantage region or by the POP region that served", footer: "regions"),
+                   help: "region table by vantage region or by the POP region that served", footer: "regions", short: "region view"),
         KeyBinding(keys: [.character("s")], command: .switchSite,
-                   help: "switch to the next site", footer: "site"),
+                   help: "switch to the next site", footer: "site", short: "next site"),
         KeyBinding(keys: [.character("f")], command: .toggleFreeze,
-                   help: "freeze the picture (new data is held back until unfrozen)", footer: "freeze"),
+                   help: "freeze the picture (new data is held back until unfrozen)", footer: "freeze", short: "freeze"),
         KeyBinding(keys: [.character("t")], command: .cycleTheme,
-                   help: "cycle themes", footer: "theme"),
+                   help: "cycle themes", footer: "theme", short: "cycle themes"),
         KeyBinding(keys: [.character("?")], command: .toggleHelp,
-                   help: "this help", footer: "help"),
+                   help: "this help", footer: "help", short: "help"),
         KeyBinding(keys: [.escape], command: .closeOverlay,
-                   help: "close help or detail", footer: nil),
+                   help: "close help or detail", footer: nil, short: "close overlay"),
         KeyBinding(keys: [.character("q")], command: .quit,
-                   help: "quit (also Ctrl-C)", footer: "quit"),
+                   help: "quit (also Ctrl-C)", footer: "quit", short: "quit"),
     ]
 
     private static let byKey: [Key: Command] = {
