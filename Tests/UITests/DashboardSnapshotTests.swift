@@ -132,3 +132,24 @@ struct CompactHelpTests {
         }
     }
 }
+
+@Suite("Dashboard when nothing answers")
+struct NothingAnswersTests {
+    /// With no network every probe fails from the start: the screen must say so, never call
+    /// a CDN "not caching" or claim there were no failures.
+    @Test func everyProbeFailing() throws {
+        var probes: [ProbeResult] = []
+        for minute in 1...3 {
+            let time = DashboardFixtures.now.addingTimeInterval(Double(-minute * 60))
+            let vantage = DashboardFixtures.vantages[0]
+            probes.append(DashboardFixtures.probe("origin", vantage, time, ms: nil, cache: nil, provider: nil, pop: nil, origin: true, error: .dns))
+            probes.append(DashboardFixtures.probe("fastly", vantage, time, ms: nil, cache: nil, provider: nil, pop: nil, error: .dns))
+        }
+        let data = try DashboardFixtures.data(width: 100, store: try DashboardFixtures.store(probes))
+        let text = DashboardRenderer.render(DashboardFixtures.state(data), width: 100, height: 30).text
+        #expect(text.contains("fastly no response"))
+        #expect(text.contains("no comparison yet"))
+        #expect(text.contains("errors in 1h: timeout") == false && text.contains("dns 6 of 6"))
+        #expect(!text.contains("no failures"))
+    }
+}

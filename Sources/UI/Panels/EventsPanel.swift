@@ -9,7 +9,8 @@ enum EventsPanel {
         let body = rect.rows(1, rect.height - 1)
         let events = state.data?.events ?? []
         guard !events.isEmpty else {
-            screen.put("no failures, recoveries, status changes or cache flips in the latest probes",
+            // Not "no failures": an endpoint failing since before the latest probes changes nothing.
+            screen.put("nothing changed in the latest probes (failures starting or ending, status, cache)",
                        x: body.x + 2, y: body.y, role: .muted, clip: body)
             return
         }

@@ -30,7 +30,8 @@ enum HitRatioPanel {
                                   in rect: Rect, on screen: inout Screen) -> Int {
         let cache = summary.cache
         guard let ratio = cache.hitRatio else {
-            let text = summary.endpoint.isOrigin || cache.uncached == summary.probes ? "no cache" : "nothing cacheable"
+            let text = summary.ok == 0 && cache.uncached == 0 && cache.counts.isEmpty ? "no response"
+                : summary.endpoint.isOrigin || cache.uncached == summary.probes ? "no cache" : "nothing cacheable"
             return screen.put(DisplayWidth.pad(text, to: width + 8), x: x, y: y, role: .muted, clip: rect)
         }
         let eighths = Int((ratio * Double(width * 8)).rounded(.down))

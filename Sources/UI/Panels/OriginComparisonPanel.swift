@@ -14,6 +14,10 @@ enum OriginComparisonPanel {
             "\(origin.name) avg \(NumberText.milliseconds($0.average)) ms, n=\(NumberText.count($0.samples))"
         } ?? "\(origin.name) has no successful probe in the window"
         PanelText.rule("Against the origin", detail: detail, y: rect.y, in: rect, on: &screen)
+        if analysis.originComparisons.isEmpty {
+            screen.put("no comparison yet: it needs successful probes of the origin and a CDN",
+                       x: rect.x + 2, y: rect.y + 1, role: .muted, clip: rect)
+        }
         for (index, line) in lines(analysis, width: rect.width - 2).prefix(rect.height - 1).enumerated() {
             var x = rect.x + 2
             for (part, comparison) in line {
