@@ -31,6 +31,7 @@ enum HitRatioPanel {
         let cache = summary.cache
         guard let ratio = cache.hitRatio else {
             let text = summary.ok == 0 && cache.uncached == 0 && cache.counts.isEmpty ? "no response"
+                : summary.ok == 0 ? "every probe failed"
                 : summary.endpoint.isOrigin || cache.uncached == summary.probes ? "no cache" : "nothing cacheable"
             return screen.put(DisplayWidth.pad(text, to: width + 8), x: x, y: y, role: .muted, clip: rect)
         }

@@ -49,10 +49,10 @@ enum RegionTablePanel {
         }
     }
 
-    /// "153/210", "153/210 n=420", "×" when every probe failed, blank when none was sent.
+    /// "153/210", "153/210 n=420", "failed 12" when every probe failed, blank when none was sent.
     static func cellText(_ cell: RegionCell?, withCount: Bool) -> String {
         guard let cell else { return "" }
-        guard let ttfb = cell.ttfb else { return "× (\(NumberText.count(cell.probes)) failed)" }
+        guard let ttfb = cell.ttfb else { return "failed \(NumberText.count(cell.probes))" }
         let figures = "\(NumberText.milliseconds(ttfb.average))/\(NumberText.milliseconds(ttfb.p95))"
         return withCount ? figures + " n=\(NumberText.count(ttfb.samples))" : figures
     }
