@@ -53,9 +53,18 @@ let package = Package(
         .target(name: "TerminalApp", dependencies: [
             "CDNTopCore", "UI", "Store", "Agent", "Probe", "Report", "CNCursesW",
         ]),
+        // The offline lab: simulated CDN edges on loopback (SwiftNIO) from scenario files, and
+        // the demo's regional agents.
+        .target(name: "Lab", dependencies: [
+            "CDNTopCore", "Agent", "Store",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         // The executable: argument parsing and wiring only.
         .executableTarget(name: "cdntop", dependencies: [
-            "CDNTopCore", "Config", "Probe", "Store", "Agent", "Report", "Export", "TerminalApp", "UI",
+            "CDNTopCore", "Config", "Probe", "Store", "Agent", "Report", "Export", "TerminalApp", "UI", "Lab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -80,6 +89,7 @@ let package = Package(
         .testTarget(name: "ExportTests", dependencies: ["Export"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Store", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "TestSupport"]),
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Probe", "CDNTopCore"]),
         .testTarget(name: "UITests", dependencies: ["UI", "TerminalApp", "Store", "CDNTopCore", "TestSupport"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "CLITests", dependencies: ["cdntop", "TestSupport", "Store"]),

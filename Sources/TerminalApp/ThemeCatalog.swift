@@ -46,18 +46,10 @@ struct ThemeCatalog {
         return themes[(index + 1) % themes.count]
     }
 
-    /// Where themes are looked for: the user's folder, then `themes/` beside the installed
-    /// binary (`bin/../share/cdntop/themes`) or in the source tree it was built in (found by
-    /// walking up from `.build/…/cdntop`), then `./themes`.
+    /// Where themes are looked for: the user's folder first, then the installed `themes/`.
     static func searchDirectories(environment: [String: String], executable: String) -> [String] {
-        var directories = [DefaultLocations.themesDirectory(environment: environment)]
-        var folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
-        directories.append(folder.appendingPathComponent("../share/cdntop/themes").standardized.path)
-        for _ in 0..<5 {
-            directories.append(folder.appendingPathComponent("themes").path)
-            folder = folder.deletingLastPathComponent()
-        }
-        directories.append(FileManager.default.currentDirectoryPath + "/themes")
-        return directories.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+        [DefaultLocations.themesDirectory(environment: environment)]
+            + DefaultLocations.installedDirectories(named: "themes", executable: executable,
+                                                    currentDirectory: FileManager.default.currentDirectoryPath)
     }
 }

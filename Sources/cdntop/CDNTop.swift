@@ -12,7 +12,8 @@ struct CDNTop: ParsableCommand {
             file is unusable, 3 when the probe database is unusable, 64 for bad arguments.
             """,
         version: "0.1.0",
-        subcommands: [DashboardCommand.self, ProbeCommand.self, ReportCommand.self, ExportCommand.self],
+        subcommands: [DashboardCommand.self, ProbeCommand.self, ReportCommand.self, ExportCommand.self,
+                      DemoCommand.self, LabCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where cdntop keeps its files when no flag says otherwise, following the XDG base
 /// directory convention: config in `$XDG_CONFIG_HOME` (else `~/.config`), data in
 /// `$XDG_DATA_HOME` (else `~/.local/share`). Relative XDG values are ignored, as the
@@ -19,6 +21,20 @@ public enum DefaultLocations {
     /// Where the UI writes its log: never onto the screen it draws.
     public static func logFile(environment: [String: String]) -> String {
         base("XDG_STATE_HOME", fallback: ".local/state", environment) + "/cdntop/cdntop.log"
+    }
+
+    /// Where a data folder shipped with cdntop (`themes`, `scenarios`) may be: beside the
+    /// installed binary (`bin/../share/cdntop/NAME`), in the source tree it was built in (found
+    /// by walking up from `.build/…/cdntop`), then `./NAME`. Candidates, not checked.
+    public static func installedDirectories(named name: String, executable: String, currentDirectory: String) -> [String] {
+        var folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        var directories = [folder.appendingPathComponent("../share/cdntop/\(name)").standardized.path]
+        for _ in 0..<5 {
+            directories.append(folder.appendingPathComponent(name).path)
+            folder = folder.deletingLastPathComponent()
+        }
+        directories.append(currentDirectory + "/" + name)
+        return directories.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
     }
 
     /// Expands a leading `~/` in paths written in the config file.

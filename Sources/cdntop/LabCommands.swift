@@ -1,0 +1,175 @@
+import Agent
+import ArgumentParser
+import CDNTopCore
+import Foundation
+import Lab
+import Store
+import TerminalApp
+import UI
+
+/// Where the scenario comes from: `--scenario FILE`, else the shipped `scenarios/changelog.toml`.
+struct ScenarioOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Scenario file (default: the shipped scenarios/changelog.toml).", valueName: "FILE"))
+    var scenario: String?
+
+    func load() throws -> Scenario {
+        let path = scenario ?? DefaultLocations.installedDirectories(
+            named: "scenarios", executable: DashboardCommand.executablePath,
+            currentDirectory: FileManager.default.currentDirectoryPath)
+            .map { $0 + "/changelog.toml" }.first(where: FileManager.default.fileExists(atPath:))
+        guard let path else {
+            throw Failure.exit("no scenario: the shipped scenarios/changelog.toml was not found; pass --scenario FILE",
+                               status: Failure.config)
+        }
+        do {
+            return try ScenarioFile.load(path: path)
+        } catch {
+            throw Failure.exit(error.description, status: Failure.config)
+        }
+    }
+}
+
+/// `cdntop lab`: the simulated edges alone, for probing by hand.
+struct LabCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lab",
+        abstract: "Serve a scenario's simulated CDN edges on loopback until SIGINT/SIGTERM.",
+        discussion: """
+            Every edge's POP for every vantage region listens on its own 127.0.x.y address; \
+            --print-config REGION prints the cdntop config an agent in that region uses \
+            (its resolve entries route it to its region's POPs).
+            """)
+
+    @OptionGroup var scenario: ScenarioOption
+
+    @Option(help: "Port for every POP (default: a free one).")
+    var port = 0
+
+    @Option(name: .customLong("print-config"), help: ArgumentHelp("Print the config for an agent in REGION and exit.", valueName: "REGION"))
+    var printConfig: String?
+
+    func run() throws {
+        let scenario = try scenario.load()
+        let lab: LabServer
+        do {
+            lab = try LabServer.start(scenario, port: port)
+        } catch {
+            throw Failure.exit("cannot start the lab on port \(port): \(error)", status: 1)
+        }
+        defer { lab.stop() }
+        if let printConfig {
+            guard let region = scenario.regions.first(where: { $0.label == printConfig }) else {
+                throw ValidationError("no region \"\(printConfig)\" in the scenario; regions: "
+                                      + scenario.regions.map(\.label).joined(separator: ", "))
+            }
+            StandardOutput().writeLine(lab.config(for: region))
+            return
+        }
+        let stop = StopSignal()
+        FileHandle.standardError.write(Data("""
+            cdntop lab: scenario \(scenario.name), \(scenario.edges.count) edges × \(scenario.regions.count) regions on port \(lab.port)
+            regions: \(scenario.regions.map(\.label).joined(separator: ", ")); `cdntop lab --print-config REGION --port \(lab.port)` prints an agent's config
+            stop with Ctrl-C
+
+            """.utf8))
+        while !stop.sleep(seconds: 3600) {}
+    }
+}
+
+/// `cdntop demo`: the lab, one agent per region, and the UI, on a fresh database.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Replay DESIGN.md's story offline: the lab, an agent per region, and the UI.",
+        discussion: """
+            Starts the scenario's simulated edges on loopback, one probing agent per vantage \
+            region (all writing one database: a temp file unless --db), and the UI. With \
+            --no-ui it runs headless for --duration, then prints where the database is.
+            """)
+
+    @OptionGroup var scenario: ScenarioOption
+
+    @Option(help: ArgumentHelp("Probe database (default: a new temp file).", valueName: "PATH"))
+    var db: String?
+
+    @Flag(name: .customLong("no-ui"), help: "Run headless for --duration (for CI and for making a database).")
+    var noUI = false
+
+    @Option(help: ArgumentHelp("How long --no-ui runs, e.g. 20s, 5m.", valueName: "DURATION"))
+    var duration = "20s"
+
+    @Option(name: .customLong("reports-dir"), help: ArgumentHelp("Where r writes snapshot reports.", valueName: "DIR"))
+    var reportsDirectory = "reports"
+
+    @Option(help: ArgumentHelp("Theme name.", valueName: "NAME"))
+    var theme: String?
+
+    func validate() throws {
+        guard let seconds = HumanDuration.seconds(duration), seconds > 0, seconds <= 86_400 else {
+            throw ValidationError("--duration \(duration): write a duration up to 24h, e.g. 20s or 5m")
+        }
+    }
+
+    func run() throws {
+        if !noUI {
+            do { try DashboardError.requireTerminal() } catch { throw Failure.exit("\(error); try --no-ui", status: 64) }
+        }
+        let scenario = try scenario.load()
+        let path = db ?? FileManager.default.temporaryDirectory.appendingPathComponent("cdntop-demo-\(UUID().uuidString.prefix(8)).sqlite").path
+        let store: ProbeStore
+        do {
+            store = try ProbeStore(path: path)
+        } catch {
+            throw Failure.exit("\(error)", status: Failure.database)
+        }
+        let lab: LabServer
+        do {
+            lab = try LabServer.start(scenario)
+        } catch {
+            throw Failure.exit("cannot start the lab: \(error)", status: 1)
+        }
+        defer { lab.stop() }
+        signal(SIGPIPE, SIG_IGN)
+        if noUI {
+            try runHeadless(lab: lab, store: store, path: path)
+        } else {
+            try runWithUI(lab: lab, store: store)
+        }
+    }
+
+    private func runHeadless(lab: LabServer, store: ProbeStore, path: String) throws {
+        let agents = RegionalAgents(lab: lab, store: store)
+        let stop = StopSignal()
+        let started = Date()
+        agents.start()
+        _ = stop.sleep(seconds: HumanDuration.seconds(duration) ?? 20)
+        agents.stop()
+        let seconds = Date().timeIntervalSince(started)
+        FileHandle.standardError.write(Data("""
+            cdntop demo: \(agents.roundsCompleted) rounds from \(lab.scenario.regions.count) regions in \(Int(seconds.rounded())) s into \(path)
+            next: cdntop report --db \(path)
+
+            """.utf8))
+    }
+
+    private func runWithUI(lab: LabServer, store: ProbeStore) throws {
+        let scenario = lab.scenario
+        // The UI probes from the first region itself (so p works); the others are background agents.
+        let own = scenario.regions[0]
+        let agents = RegionalAgents(lab: lab, store: store, regions: Array(scenario.regions.dropFirst()))
+        agents.start()
+        defer { agents.stop(waitSeconds: 2) }
+        let options = DashboardOptions(
+            databasePath: store.path, reportsDirectory: reportsDirectory, window: .fiveMinutes, refresh: 1,
+            themeName: theme, braille: false, environment: ProcessInfo.processInfo.environment,
+            executablePath: DashboardCommand.executablePath)
+        let agent = ProbeAgent(endpoints: lab.endpoints(for: own), vantage: own, store: store)
+        let status: Int32
+        do {
+            status = try DashboardApp(options: options, store: store, agent: agent).run()
+        } catch {
+            throw Failure.exit("\(error)", status: ExitCode.validationFailure.rawValue)
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}

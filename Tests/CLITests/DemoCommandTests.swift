@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+/// `cdntop demo --no-ui` then `cdntop report`: the offline story from a fresh database.
+@Suite("cdntop demo, headless")
+struct DemoCommandTests {
+    @Test func headlessDemoFillsADatabaseWhoseReportTellsTheStory() throws {
+        let cli = try CLIRunner()
+        let demo = try cli.run(["demo", "--no-ui", "--duration", "3s", "--db", cli.databasePath])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(demo.stderr.contains("from 7 regions"))
+        let report = try cli.run(["report", "--db", cli.databasePath, "--format", "json"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        let endpoints = try #require(json["endpoints"] as? [[String: Any]])
+        #expect(Set(endpoints.compactMap { $0["endpoint"] as? String }) == ["origin", "fastly", "bunny", "cloudflare", "keycdn"])
+        #expect((json["regions"] as? [Any])?.count == 7)
+        let cloudflare = try #require(endpoints.first { $0["endpoint"] as? String == "cloudflare" })
+        #expect((cloudflare["errors"] as? [String: Int])?.keys.sorted() == ["redirect_loop"])
+        let comparisons = try #require(json["origin_comparison"] as? [[String: Any]])
+        let bunny = try #require(comparisons.first { $0["endpoint"] as? String == "bunny" })
+        #expect(bunny["faster"] as? Bool == true, "Bunny at ~99.9% hits beats the origin")
+    }
+
+    @Test func theUIRefusesWithoutATerminalAndSaysWhatToDo() throws {
+        let cli = try CLIRunner()
+        let outcome = try cli.run(["demo", "--db", cli.databasePath])
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("--no-ui"))
+        #expect(!FileManager.default.fileExists(atPath: cli.databasePath), "nothing created before the refusal")
+    }
+}

@@ -1,0 +1,99 @@
+import CDNTopCore
+import Foundation
+@testable import Lab
+import Probe
+import Testing
+
+/// The shipped scenario: DESIGN.md's story as data.
+enum ShippedScenario {
+    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("scenarios/changelog.toml").path
+
+    static func load() throws -> Scenario { try ScenarioFile.load(path: path) }
+}
+
+@Suite("Scenario files")
+struct ScenarioFileTests {
+    @Test func theShippedStoryCoversEveryContinent() throws {
+        let scenario = try ShippedScenario.load()
+        #expect(Set(scenario.regions.compactMap(\.continent)) == Set(Continent.allCases))
+        #expect(scenario.edges.map(\.name) == ["origin", "fastly", "bunny", "cloudflare", "keycdn"])
+        let fastly = try #require(scenario.edges.first { $0.name == "fastly" })
+        let origin = try #require(scenario.edges.first { $0.isOrigin })
+        // The story's averages follow from the data: h·hit + (1−h)·miss per region.
+        func average(_ edge: Scenario.Edge) -> Double {
+            let perRegion = scenario.regions.compactMap { edge.pops[$0.label] }.map {
+                (edge.hitRatio + edge.staleRatio) * $0.hitMilliseconds + (1 - edge.hitRatio - edge.staleRatio) * $0.missMilliseconds
+            }
+            return perRegion.reduce(0, +) / Double(perRegion.count)
+        }
+        #expect(abs(average(fastly) - 422) < 10, "Fastly averaged 422 ms across continents")
+        #expect(abs(average(origin) - 263) < 5, "the origin through Fly averaged 263 ms")
+        #expect(abs(average(try #require(scenario.edges.first { $0.name == "bunny" })) - 53) < 5)
+    }
+
+    @Test func mistakesSayWhereAndWhat() {
+        let base = """
+            site = "s.lab"
+            [regions]
+            "eu-west" = "Europe"
+            [[edge]]
+            name = "x"
+            provider = "fastly"
+
+            """
+        #expect(throws: ScenarioError(file: "f", message: "edge \"x\": pops is required, one per region")) {
+            try ScenarioFile.parse(base, file: "f")
+        }
+        #expect(throws: ScenarioError(file: "f", message: "edge \"x\": pops.\"eu-west\".hit is required")) {
+            try ScenarioFile.parse(base + "pops = { \"eu-west\" = { pop = \"FRA\" } }\n", file: "f")
+        }
+        #expect(throws: ScenarioError.self) { try ScenarioFile.parse(base.replacingOccurrences(of: "Europe", with: "Atlantis"), file: "f") }
+        #expect(throws: ScenarioError.self) {
+            try ScenarioFile.parse(base + "hit_ratio = 0.9\nstale_ratio = 0.2\npops = { \"eu-west\" = { pop = \"FRA\", hit = 1 } }\n", file: "f")
+        }
+    }
+}
+
+@Suite("The lab, probed by the real engine")
+struct LabProbeTests {
+    /// Every region's agent reaches its own region's POPs through its resolve pins, and every
+    /// edge answers in its provider's dialect: the classifier finds provider, cache and POP.
+    @Test func eachRegionIsServedByItsOwnPOPs() throws {
+        let scenario = try ShippedScenario.load()
+        let lab = try LabServer.start(scenario)
+        defer { lab.stop() }
+        let engine = ProbeEngine()
+        for region in scenario.regions {
+            let results = engine.run(lab.endpoints(for: region), vantage: region)
+            for result in results {
+                let edge = try #require(scenario.edges.first { $0.name == result.endpoint })
+                let pop = try #require(edge.pops[region.label])
+                if edge.redirectLoop {
+                    #expect(result.error == .redirectLoop, "\(result.endpoint) from \(region.label)")
+                    continue
+                }
+                #expect(result.ok, "\(result.endpoint) from \(region.label): \(result.errorDetail ?? "")")
+                #expect(result.provider == edge.provider, "\(result.endpoint) from \(region.label)")
+                #expect(result.pop?.lowercased() == pop.code.lowercased(), "\(result.endpoint) from \(region.label)")
+                #expect(edge.isOrigin ? result.cache == nil : result.cache != nil)
+                if edge.provider == .fastly { #expect(result.popRegion == region.continent) }
+                // The delay is injected by the server: a lower bound the probe cannot beat.
+                #expect(Double(result.timings.ttfb) / 1000 >= pop.hitMilliseconds * 0.85)
+            }
+        }
+    }
+
+    @Test func missesAreSlowerThanHitsAndBothHappen() throws {
+        let scenario = try ShippedScenario.load()
+        let lab = try LabServer.start(scenario)
+        defer { lab.stop() }
+        let europe = try #require(scenario.regions.first { $0.label == "eu-west" })
+        let fastly = try #require(lab.endpoints(for: europe).first { $0.name == "fastly" })
+        let results = ProbeEngine().run(Array(repeating: fastly, count: 40), vantage: europe)
+        let hits = results.filter { $0.cache == .hit }, misses = results.filter { $0.cache == .miss }
+        #expect(!hits.isEmpty && !misses.isEmpty, "a 50% hit ratio over 40 probes")
+        #expect(misses.allSatisfy { $0.timings.ttfb >= 221_000 }, "a miss waits for the origin fetch (260 ms −15%)")
+        #expect(results.allSatisfy { $0.cacheRaw?.hasPrefix("MISS, ") == true }, "the shield is listed first")
+    }
+}
