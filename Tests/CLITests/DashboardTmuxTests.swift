@@ -76,7 +76,7 @@ struct DashboardTmuxTests {
         return flags.contains("icanon") && flags.contains("echo")
     }
 
-    @Test func keysDriveTheScreenAndQuitRestoresTheTerminal() throws {
+    @Test func keysDriveTheScreenAndQuitRestoresTheTerminal() async throws {
         let endpoints = try Endpoints()
         defer { endpoints.stop() }
         let cli = try endpoints.cli()
@@ -86,7 +86,7 @@ struct DashboardTmuxTests {
 
         let tmux = try TmuxSession(command: Self.command(cli), width: 120, height: 40)
         defer { tmux.kill() }
-        let first = tmux.waitFor("both agents' probes") { $0.contains("us-east") && $0.contains("eu-west") && $0.contains("fastly") }
+        let first = await tmux.waitFor("both agents' probes") { $0.contains("us-east") && $0.contains("eu-west") && $0.contains("fastly") }
         #expect(first.contains(" cdntop │ loopback │ window 1h"))
         #expect(first.contains("Against the origin"))
         #expect(first.contains("200 HIT"))
@@ -94,80 +94,80 @@ struct DashboardTmuxTests {
         #expect(!tmux.capture(escapes: true).contains("\u{1B}]0;"))
 
         try tmux.send("p")
-        tmux.waitFor(text: "probing every endpoint")
+        await tmux.waitFor(text: "probing every endpoint")
         try tmux.send("w")
-        tmux.waitFor(text: "window 24h")
+        await tmux.waitFor(text: "window 24h")
         try tmux.send("Enter")
-        tmux.waitFor(text: "x-served-by: cache-fra1-FRA")
+        await tmux.waitFor(text: "x-served-by: cache-fra1-FRA")
         try tmux.send("j")
-        let hostileDetail = tmux.waitFor(text: "server: ]0;pwned")
+        let hostileDetail = await tmux.waitFor(text: "server: ]0;pwned")
         #expect(hostileDetail.contains("server: ]0;pwned[2J[31mevil"), "escape sequences must arrive stripped")
         #expect(tmux.display("#{pane_title}") != "pwned")
         try tmux.send("k")
         try tmux.send("Escape")
-        tmux.waitFor("the detail to close") { !$0.contains("Headers that mattered") }
+        await tmux.waitFor("the detail to close") { !$0.contains("Headers that mattered") }
         try tmux.send("?")
-        tmux.waitFor(text: "Esc or ? closes")
+        await tmux.waitFor(text: "Esc or ? closes")
         try tmux.send("Escape", "f")
-        tmux.waitFor(text: "FROZEN")
+        await tmux.waitFor(text: "FROZEN")
         try tmux.send("f", "t")
-        tmux.waitFor(text: "theme: light")
+        await tmux.waitFor(text: "theme: light")
         try tmux.send("r")
-        let written = tmux.waitFor(text: "report written to")
+        let written = await tmux.waitFor(text: "report written to")
         let reports = try FileManager.default.contentsOfDirectory(atPath: cli.directory.appendingPathComponent("reports").path)
         #expect(reports.count == 1 && reports[0].hasPrefix("loopback-"), "\(written)")
 
         try tmux.resize(width: 50, height: 12)
-        tmux.waitFor(text: "terminal too small")
+        await tmux.waitFor(text: "terminal too small")
         try tmux.resize(width: 100, height: 30)
-        tmux.waitFor("the layout to come back") { $0.contains(" cdntop │ loopback") && !$0.contains("too small") }
+        await tmux.waitFor("the layout to come back") { $0.contains(" cdntop │ loopback") && !$0.contains("too small") }
 
         try tmux.send("q")
-        tmux.waitFor(text: "exited 0")
+        await tmux.waitFor(text: "exited 0")
         #expect(try Self.terminalWasRestored(cli))
     }
 
     /// A dropped ssh session or a killed tmux sends SIGHUP; an init system SIGTERM: either way
     /// the terminal is put back. NO_COLOR leaves no colour sequence on screen.
     @Test(arguments: ["TERM", "HUP", "INT"])
-    func signalsRestoreTheTerminal(signal: String) throws {
+    func signalsRestoreTheTerminal(signal: String) async throws {
         let endpoints = try Endpoints()
         defer { endpoints.stop() }
         let cli = try endpoints.cli()
         let tmux = try TmuxSession(command: Self.command(cli, environment: "NO_COLOR=1", extra: "--no-probe"), width: 80, height: 24)
         defer { tmux.kill() }
-        tmux.waitFor(text: "READ-ONLY")
+        await tmux.waitFor(text: "READ-ONLY")
         let colours = tmux.capture(escapes: true)
         #expect(!colours.contains("[38;") && !colours.contains("[48;") && !colours.contains(";38;"), "colour despite NO_COLOR")
         let shell = tmux.display("#{pane_pid}")
         let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
         let pid = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
         kill(pid, signal == "TERM" ? SIGTERM : signal == "HUP" ? SIGHUP : SIGINT)
-        tmux.waitFor(text: "exited")
+        await tmux.waitFor(text: "exited")
         #expect(try Self.terminalWasRestored(cli))
     }
 
     /// Another process holds the database's write lock for longer than the store waits: the
     /// UI's own rounds cannot be stored, yet the screen keeps answering keys and says why, and
     /// the probes held back are stored once the lock is gone.
-    @Test func lockedDatabaseNeverFreezesTheScreen() throws {
+    @Test func lockedDatabaseNeverFreezesTheScreen() async throws {
         let endpoints = try Endpoints()
         defer { endpoints.stop() }
         let cli = try endpoints.cli()
         let tmux = try TmuxSession(command: Self.command(cli), width: 100, height: 30)
         defer { tmux.kill() }
-        tmux.waitFor(text: "200 HIT")
+        await tmux.waitFor(text: "200 HIT")
         let lock = try SQLiteWriteLock(path: cli.databasePath)
-        tmux.waitFor(text: "not stored yet", seconds: 30)
+        await tmux.waitFor(text: "not stored yet", seconds: 30)
         try tmux.send("?")
-        tmux.waitFor(text: "Esc or ? closes", seconds: 3)
+        await tmux.waitFor(text: "Esc or ? closes", seconds: 3)
         try tmux.send("Escape")
         lock.release()
         let before = try cli.run(["export", "--db", cli.databasePath]).lines.count
-        tmux.waitFor("the held-back probes to be stored", seconds: 30) { _ in
+        await tmux.waitFor("the held-back probes to be stored", seconds: 30) { _ in
             ((try? cli.run(["export", "--db", cli.databasePath]).lines.count) ?? 0) > before + 3
         }
         try tmux.send("q")
-        tmux.waitFor(text: "exited 0")
+        await tmux.waitFor(text: "exited 0")
     }
 }

@@ -39,13 +39,14 @@ final class TmuxSession {
     }
 
     /// Polls the pane until `condition` holds or `seconds` pass; returns the last capture.
+    /// Waits with `Task.sleep`, so the test holds no thread of the shared test pool meanwhile.
     @discardableResult
     func waitFor(_ what: String, seconds: Double = 20, sourceLocation: SourceLocation = #_sourceLocation,
-                 _ condition: (String) -> Bool) -> String {
+                 _ condition: (String) -> Bool) async -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var text = capture()
         while !condition(text), Date() < deadline {
-            usleep(100_000)
+            try? await Task.sleep(for: .milliseconds(100))
             text = capture()
         }
         #expect(condition(text), "timed out waiting for \(what); the pane shows:\n\(text)", sourceLocation: sourceLocation)
@@ -53,48 +54,20 @@ final class TmuxSession {
     }
 
     @discardableResult
-    func waitFor(text needle: String, seconds: Double = 20, sourceLocation: SourceLocation = #_sourceLocation) -> String {
-        waitFor("\"\(needle)\"", seconds: seconds, sourceLocation: sourceLocation) { $0.contains(needle) }
+    func waitFor(text needle: String, seconds: Double = 20, sourceLocation: SourceLocation = #_sourceLocation) async -> String {
+        await waitFor("\"\(needle)\"", seconds: seconds, sourceLocation: sourceLocation) { $0.contains(needle) }
     }
 
-    /// Runs a tmux client command and returns its output. Spawned and reaped with
-    /// posix_spawn/waitpid, output through a file: the first command forks the server, which
-    /// inherits the client's descriptors, and Foundation's Process then never sees the client end.
+    /// Runs a tmux client command and returns its output, through `CleanSpawn`: the first
+    /// command forks the server, which would keep a pipe (and Foundation's `Process`) waiting
+    /// forever, and the program in the pane must start with no signal blocked.
     @discardableResult
     private func tmux(_ arguments: [String]) throws -> String {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket)-\(UUID().uuidString.prefix(6)).out").path
         defer { try? FileManager.default.removeItem(atPath: output) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = ["tmux", "-L", socket] + arguments
-        let environment = ["PATH=/usr/bin:/bin", "TERM=xterm-256color", "LANG=C.UTF-8"]
-        var cArguments = argv.map { strdup($0) } + [nil]
-        var cEnvironment = environment.map { strdup($0) } + [nil]
-        defer { (cArguments + cEnvironment).forEach { free($0) } }
-        // The test runner's threads block signals; tmux and the program it runs must start with
-        // none blocked and every handler at its default, as from a login shell.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/usr/bin/tmux", &actions, &attributes, &cArguments, &cEnvironment)
-        guard spawned == 0 else { throw TmuxError(code: spawned) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        return try CleanSpawn.run("/usr/bin/tmux", ["-L", socket] + arguments,
+                                  environment: ["PATH": "/usr/bin:/bin", "TERM": "xterm-256color", "LANG": "C.UTF-8"],
+                                  output: output)
     }
 }
 
-struct TmuxError: Error {
-    var code: Int32
-}
