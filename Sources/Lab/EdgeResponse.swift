@@ -31,7 +31,7 @@ public struct EdgeResponse: Sendable, Hashable {
         }
         if edge.isOrigin {
             return EdgeResponse(status: 200, headers: identity(edge, pop: pop, id: requestID),
-                                delayMilliseconds: pop.hitMilliseconds * jitter, cache: nil)
+                                delayMilliseconds: pop.missMilliseconds * jitter, cache: nil)
         }
         let draw = Double.random(in: 0..<1, using: &random)
         let cache: CacheStatus = draw < edge.hitRatio ? .hit : draw < edge.hitRatio + edge.staleRatio ? .stale : .miss

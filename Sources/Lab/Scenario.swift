@@ -30,12 +30,18 @@ public struct Scenario: Sendable, Hashable {
         public var pops: [String: PointOfPresence]
     }
 
-    /// The POP a region's probes are routed to, and the time to first byte they see there:
-    /// `hitMilliseconds` when served from cache (or always, for an origin), `missMilliseconds`
-    /// when the POP must fetch from the origin.
+    /// The POP a region's probes are routed to and the round trips behind a response there:
+    /// region → POP, and POP → origin (through a shield, if any), plus the origin's own time.
     public struct PointOfPresence: Sendable, Hashable {
         public var code: String
-        public var hitMilliseconds: Double
-        public var missMilliseconds: Double
+        public var roundTripMilliseconds: Double
+        public var originRoundTripMilliseconds: Double
+        public var originMilliseconds: Double
+
+        /// Served from the POP's cache: one round trip.
+        public var hitMilliseconds: Double { roundTripMilliseconds }
+        /// Fetched from the origin: the POP's round trip, the origin's, and the origin's work.
+        /// An origin reached directly always pays this.
+        public var missMilliseconds: Double { roundTripMilliseconds + originRoundTripMilliseconds + originMilliseconds }
     }
 }

@@ -15,6 +15,7 @@ public struct ScenarioError: Error, CustomStringConvertible, Equatable {
 /// name = "changelog"
 /// site = "changelog.lab"
 /// interval = "2s"
+/// origin_ms = 30                 # the origin's own time per request
 /// [regions]                      # vantage label = continent
 /// "eu-west" = "Europe"
 /// [[edge]]
@@ -23,10 +24,12 @@ public struct ScenarioError: Error, CustomStringConvertible, Equatable {
 /// hit_ratio = 0.5
 /// stale_ratio = 0.01             # optional: serve-stale, answered at hit speed
 /// shield = "IAD"                 # optional
-/// pops = { "eu-west" = { pop = "FRA", hit = 30, miss = 270 } }
+/// pops = { "eu-west" = { pop = "FRA", rtt = 40, origin_rtt = 190 } }
 /// ```
-/// An origin edge has `origin = true` and only `hit` times; `redirect_loop = true` makes an
-/// edge answer with a redirect to itself. Every edge needs a POP for every region.
+/// `rtt` is the round trip from the region to the POP, `origin_rtt` from the POP to the
+/// origin; a hit costs rtt, a miss (and every request to an `origin = true` edge)
+/// rtt + origin_rtt + origin_ms. `redirect_loop = true` makes an edge answer with a redirect
+/// to itself. Every edge needs a POP for every region.
 public enum ScenarioFile {
     public static func load(path: String) throws(ScenarioError) -> Scenario {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -50,6 +53,8 @@ public enum ScenarioFile {
         guard let interval = HumanDuration.seconds(intervalText), interval >= 0.1 else {
             throw fail("interval: \"\(intervalText)\" is not a duration of at least 100ms")
         }
+        let originMilliseconds = table["origin_ms"]?.double ?? table["origin_ms"]?.int.map(Double.init) ?? 0
+        guard (0..<60_000).contains(originMilliseconds) else { throw fail("origin_ms must be milliseconds from 0 to 60000") }
         guard let regionTable = table["regions"]?.table, !regionTable.keys.isEmpty else {
             throw fail("[regions]: required, one line per vantage region, e.g. \"eu-west\" = \"Europe\"")
         }
@@ -65,14 +70,14 @@ public enum ScenarioFile {
         var edges: [Scenario.Edge] = []
         for (index, value) in edgeArray.enumerated() {
             guard let edgeTable = value.table else { throw fail("edge #\(index + 1) must be a table: write [[edge]]") }
-            let edge = try self.edge(edgeTable, index: index, regions: regions, fail: fail)
+            let edge = try self.edge(edgeTable, index: index, regions: regions, originMilliseconds: originMilliseconds, fail: fail)
             guard !edges.contains(where: { $0.name == edge.name }) else { throw fail("edge \"\(edge.name)\": duplicate name") }
             edges.append(edge)
         }
         return Scenario(name: table["name"]?.string ?? site, site: site, interval: interval, regions: regions, edges: edges)
     }
 
-    private static func edge(_ table: TOMLTable, index: Int, regions: [Vantage],
+    private static func edge(_ table: TOMLTable, index: Int, regions: [Vantage], originMilliseconds: Double,
                              fail: (String) -> ScenarioError) throws(ScenarioError) -> Scenario.Edge {
         guard let name = table["name"]?.string, !name.isEmpty else { throw fail("edge #\(index + 1): name is required") }
         let place = "edge \"\(name)\""
@@ -99,9 +104,10 @@ public enum ScenarioFile {
             guard let code = pop["pop"]?.string, !code.isEmpty else {
                 throw fail("\(place): pops.\"\(region.label)\".pop is required (the POP code)")
             }
-            guard let hit = try milliseconds("hit") else { throw fail("\(place): pops.\"\(region.label)\".hit is required") }
-            pops[region.label] = Scenario.PointOfPresence(code: code, hitMilliseconds: hit,
-                                                          missMilliseconds: try milliseconds("miss") ?? hit)
+            guard let rtt = try milliseconds("rtt") else { throw fail("\(place): pops.\"\(region.label)\".rtt is required") }
+            pops[region.label] = Scenario.PointOfPresence(code: code, roundTripMilliseconds: rtt,
+                                                          originRoundTripMilliseconds: try milliseconds("origin_rtt") ?? 0,
+                                                          originMilliseconds: originMilliseconds)
         }
         return Scenario.Edge(name: name, provider: provider, isOrigin: isOrigin, hitRatio: hitRatio, staleRatio: staleRatio,
                              shield: table["shield"]?.string, redirectLoop: table["redirect_loop"]?.bool ?? false, pops: pops)
