@@ -112,8 +112,25 @@ enum Schema {
             }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
-        try migrator.migrate(pool)
+        try migrate(pool)
         return pool
+    }
+
+    /// Brings the schema up to date. Two processes opening a new file at the same moment (the
+    /// UI and an agent started together) both find it empty and both try to create the tables;
+    /// the one that loses sees "table already exists" once the winner commits. Migrating again
+    /// then finds the winner's migrations applied and has nothing to do.
+    private static func migrate(_ pool: DatabasePool) throws {
+        var attempt = 0
+        while true {
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR && attempt < 3 {
+                attempt += 1
+                if try pool.read({ db in try migrator.appliedIdentifiers(db).isEmpty }) { throw error }
+            }
+        }
     }
 
     private static func refuseForeignOrNewer(_ db: Database, path: String) throws {

@@ -69,13 +69,3 @@ struct CLIRunner {
     }
 }
 
-/// A value handed from a reader thread to the test.
-final class Mutexed<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value?
-    var value: Value? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
-    var isSet: Bool { value != nil }
-}

@@ -2,6 +2,7 @@ import CDNTopCore
 import Foundation
 import GRDB
 import Store
+import TestSupport
 import Testing
 
 @Suite("Opening the probe database")
@@ -93,6 +94,35 @@ struct StoreOpeningTests {
         } throws: { error in
             guard case .cannotCreateDirectory(let reported, _) = error as? StoreError else { return false }
             return reported == path
+        }
+    }
+}
+
+@Suite("Opening one new database from several processes at once")
+struct StoreConcurrentCreationTests {
+    /// The UI and an agent started together both find a new file empty and both migrate: the
+    /// loser must use the winner's schema, not fail with "table endpoint already exists".
+    @Test func everyOpenerSucceeds() throws {
+        for _ in 0..<5 {
+            let directory = try TemporaryDirectory()
+            let path = directory.file("probes.sqlite")
+            let failures = Mutexed<[String]>()
+            failures.value = []
+            let group = DispatchGroup()
+            for _ in 0..<6 {
+                group.enter()
+                Thread {
+                    defer { group.leave() }
+                    do {
+                        let store = try ProbeStore(path: path)
+                        try store.record([fullProbe()])
+                    } catch {
+                        failures.append("\(error)")
+                    }
+                }.start()
+            }
+            group.wait()
+            #expect(failures.value == [], "\(failures.value ?? [])")
         }
     }
 }
