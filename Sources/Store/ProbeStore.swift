@@ -27,7 +27,7 @@ public final class ProbeStore: Sendable {
         configuration.busyMode = .timeout(settings.busyTimeout)
         configuration.label = "cdntop.store"
         pool = try Self.translatingErrors(path: path, settings: settings) {
-            try Schema.openPool(path: path, configuration: configuration)
+            try Schema.openPool(path: path, configuration: configuration, busyTimeout: settings.busyTimeout)
         }
     }
 

@@ -104,7 +104,22 @@ enum Schema {
     ///
     /// An existing file is inspected through a plain connection first: opening a pool switches
     /// the file to WAL mode, a change cdntop must not make to another program's database.
-    static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+    ///
+    /// While another process is creating the same file, SQLite can answer BUSY at once instead
+    /// of waiting (switching a new file to WAL, recovering its WAL index): opening is retried
+    /// for as long as the busy timeout allows, as a write would wait.
+    static func openPool(path: String, configuration: Configuration, busyTimeout: TimeInterval) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        while true {
+            do {
+                return try openPoolOnce(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
+    }
+
+    private static func openPoolOnce(path: String, configuration: Configuration) throws -> DatabasePool {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         if size > 0 {
             try DatabaseQueue(path: path, configuration: configuration).read { db in
@@ -136,7 +151,10 @@ enum Schema {
     private static func refuseForeignOrNewer(_ db: Database, path: String) throws {
         let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
         if applicationID != Self.applicationID {
-            let objectCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+            // GRDB commits its bookkeeping table (and that table's index) before the first
+            // migration sets our id: a file holding only that is another cdntop process
+            // creating the database right now.
+            let objectCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE tbl_name != 'grdb_migrations'") ?? 0
             // A file left empty by an interrupted first run has no application id yet;
             // anything else without ours belongs to another program.
             guard applicationID == 0, objectCount == 0 else { throw StoreError.notCDNTop(path: path) }

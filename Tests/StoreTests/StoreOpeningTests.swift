@@ -101,9 +101,10 @@ struct StoreOpeningTests {
 @Suite("Opening one new database from several processes at once")
 struct StoreConcurrentCreationTests {
     /// The UI and an agent started together both find a new file empty and both migrate: the
-    /// loser must use the winner's schema, not fail with "table endpoint already exists".
+    /// loser must use the winner's schema, not fail with "table endpoint already exists", nor
+    /// take the half-created file for another program's database.
     @Test func everyOpenerSucceeds() throws {
-        for _ in 0..<5 {
+        for _ in 0..<20 {
             let directory = try TemporaryDirectory()
             let path = directory.file("probes.sqlite")
             let failures = Mutexed<[String]>()
