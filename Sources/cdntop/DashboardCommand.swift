@@ -69,6 +69,11 @@ struct DashboardCommand: ParsableCommand {
             databasePath: store.path, reportsDirectory: reportsDirectory, window: window,
             refresh: HumanDuration.seconds(refresh) ?? 1, themeName: theme, braille: braille,
             environment: environment, executablePath: Self.executablePath)
+        try Self.runUI(options: options, store: store, agent: agent)
+    }
+
+    /// Runs the UI to its end; a signal that ended it becomes the exit status (128 + signal).
+    static func runUI(options: DashboardOptions, store: ProbeStore, agent: ProbeAgent?) throws {
         let status: Int32
         do {
             status = try DashboardApp(options: options, store: store, agent: agent).run()

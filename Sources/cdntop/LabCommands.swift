@@ -164,12 +164,6 @@ struct DemoCommand: ParsableCommand {
             themeName: theme, braille: false, environment: ProcessInfo.processInfo.environment,
             executablePath: DashboardCommand.executablePath)
         let agent = ProbeAgent(endpoints: lab.endpoints(for: own), vantage: own, store: store)
-        let status: Int32
-        do {
-            status = try DashboardApp(options: options, store: store, agent: agent).run()
-        } catch {
-            throw Failure.exit("\(error)", status: ExitCode.validationFailure.rawValue)
-        }
-        if status != 0 { throw ExitCode(status) }
+        try DashboardCommand.runUI(options: options, store: store, agent: agent)
     }
 }
