@@ -29,8 +29,6 @@ public enum DashboardLoader {
 
     public static func load(_ request: DashboardRequest, store: ProbeStore, configured: [StoredEndpoint],
                             now: Date) throws -> DashboardData {
-        let clock = ContinuousClock()
-        let started = clock.now
         let catalog = try store.endpoints()
         let sites = Array(Set(catalog.map(\.site) + configured.map(\.site))).sorted()
         let site = request.site.flatMap { sites.contains($0) ? $0 : nil } ?? configured.first?.site ?? sites.first
@@ -63,7 +61,6 @@ public enum DashboardLoader {
             data.detailEndpoint = endpoint
             data.detailHeaders = try store.lastHeaders(endpoint: endpoint, site: site, vantage: latest[endpoint]?.vantage.label)
         }
-        data.loadSeconds = (clock.now - started).seconds
         return data
     }
 

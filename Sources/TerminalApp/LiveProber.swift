@@ -25,7 +25,7 @@ final class LiveProber: @unchecked Sendable {
 
     init(agent: ProbeAgent) {
         self.agent = agent
-        shared = Mutex(Shared(status: LiveStatus(probing: true, vantage: agent.vantage.label)))
+        shared = Mutex(Shared(status: LiveStatus(probing: true)))
     }
 
     var status: LiveStatus { shared.withLock { $0.status } }
@@ -42,8 +42,12 @@ final class LiveProber: @unchecked Sendable {
         agent.onResult = { [self] result in
             shared.withLock { state in
                 let key = EndpointKey(site: result.site, name: result.endpoint)
+                // The UI loop copies and compares this status five times a second; the headers
+                // (up to the engine's caps) would make that the loop's biggest cost.
+                var landed = result
+                landed.headers = []
                 state.status.inFlight.remove(key)
-                state.status.landed[key] = result
+                state.status.landed[key] = landed
             }
         }
         agent.onRound = { [self] report in
@@ -96,7 +100,6 @@ final class LiveProber: @unchecked Sendable {
                 shared.withLock { $0.status.inFlight.subtract(keys) }
             }
             let wait = schedule.nextRoundTime - elapsed()
-            shared.withLock { $0.status.nextRound = Date().addingTimeInterval(max(0, wait)) }
             if wait > 0 { _ = wake.wait(timeout: .now() + wait) }
         }
     }

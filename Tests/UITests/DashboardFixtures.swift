@@ -81,11 +81,10 @@ enum DashboardFixtures {
                                        detailEndpoint: detail)
         var data = try DashboardLoader.load(request, store: store, configured: [], now: now)
         data.databasePath = "/home/demo/.local/share/cdntop/probes.sqlite"
-        data.loadSeconds = 0
         return data
     }
 
     static func state(_ data: DashboardData, view: ViewState = ViewState(), braille: Bool = false) -> DashboardState {
-        DashboardState(data: data, view: view, live: LiveStatus(probing: true, vantage: "eu-west"), now: now, braille: braille)
+        DashboardState(data: data, view: view, live: LiveStatus(probing: true), now: now, braille: braille)
     }
 }

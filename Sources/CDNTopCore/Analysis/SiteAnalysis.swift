@@ -28,9 +28,7 @@ public struct RegionRow: Sendable, Hashable {
     public var cells: [RegionCell]
 
     /// The endpoint with the lowest average TTFB in this row, the cell to highlight.
-    public var best: String? {
-        cells.compactMap { cell in cell.ttfb.map { (cell.endpoint, $0.average) } }.min { $0.1 < $1.1 }?.0
-    }
+    public var best: String? { cells.fastest }
 }
 
 public struct RegionCell: Sendable, Hashable {
@@ -42,6 +40,18 @@ public struct RegionCell: Sendable, Hashable {
         self.endpoint = endpoint
         self.probes = probes
         self.ttfb = ttfb
+    }
+
+    /// The cell of an endpoint's aggregate: its probe count and TTFB of the successful ones.
+    public init(endpoint: String, aggregate: ProbeAggregate) {
+        self.init(endpoint: endpoint, probes: aggregate.count, ttfb: LatencySummary(microseconds: aggregate.ttfb))
+    }
+}
+
+extension Array where Element == RegionCell {
+    /// The endpoint with the lowest average TTFB among these cells: a row's cell to highlight.
+    public var fastest: String? {
+        compactMap { cell in cell.ttfb.map { (cell.endpoint, $0.average) } }.min { $0.1 < $1.1 }?.0
     }
 }
 

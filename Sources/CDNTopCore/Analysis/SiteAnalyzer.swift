@@ -66,8 +66,7 @@ public enum SiteAnalyzer {
             let row = byVantage[vantage] ?? []
             let cells = order.compactMap { name -> RegionCell? in
                 guard let aggregate = row.first(where: { $0.key.endpoint == name })?.value else { return nil }
-                return RegionCell(endpoint: name, probes: aggregate.count,
-                                  ttfb: LatencySummary(microseconds: aggregate.ttfb))
+                return RegionCell(endpoint: name, aggregate: aggregate)
             }
             return RegionRow(vantage: vantage, cells: cells)
         }
@@ -85,9 +84,7 @@ public enum SiteAnalyzer {
 
     /// Vantage rows in DESIGN.md's continent order, unknown continents last, then by label.
     static func vantageOrder(_ a: Vantage, _ b: Vantage) -> Bool {
-        func rank(_ vantage: Vantage) -> Int {
-            vantage.continent.flatMap { Continent.allCases.firstIndex(of: $0) } ?? Continent.allCases.count
-        }
-        return rank(a) != rank(b) ? rank(a) < rank(b) : a.label < b.label
+        let (rankA, rankB) = (Continent.rank(a.continent), Continent.rank(b.continent))
+        return rankA != rankB ? rankA < rankB : a.label < b.label
     }
 }

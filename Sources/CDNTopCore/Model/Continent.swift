@@ -11,6 +11,11 @@ public enum Continent: String, CaseIterable, Sendable, Codable, Hashable {
     case asia = "Asia"
     case oceania = "Oceania"
 
+    /// Position in DESIGN.md's continent order, unknown last: how tables order their rows.
+    public static func rank(_ continent: Continent?) -> Int {
+        continent.flatMap { allCases.firstIndex(of: $0) } ?? allCases.count
+    }
+
     /// Accepts the display name in any letter case, with spaces, dashes or underscores
     /// ("north-america", "Middle East"), as people write it in config files.
     public init?(name: String) {

@@ -30,8 +30,6 @@ public struct DashboardData: Sendable {
     public var detailHeaders: [HTTPHeader]
     public var detailEndpoint: String?
     public var loadedAt: Date
-    /// How long the load took: shown in the detail of the header when slow.
-    public var loadSeconds: Double
     /// Set when the database could not be read; the previous figures stay on screen.
     public var problem: String?
 
@@ -40,7 +38,7 @@ public struct DashboardData: Sendable {
                 sparklines: [String: [SparklinePoint]] = [:], sparklineSliceSeconds: Double = 60,
                 popRegionRows: [RegionTableRow] = [], latest: [String: ProbeResult] = [:],
                 events: [DashboardEvent] = [], detailHeaders: [HTTPHeader] = [],
-                loadedAt: Date, loadSeconds: Double = 0, problem: String? = nil) {
+                loadedAt: Date, problem: String? = nil) {
         self.databasePath = databasePath
         self.sites = sites
         self.site = site
@@ -55,7 +53,6 @@ public struct DashboardData: Sendable {
         self.detailHeaders = detailHeaders
         detailEndpoint = nil
         self.loadedAt = loadedAt
-        self.loadSeconds = loadSeconds
         self.problem = problem
     }
 
@@ -78,9 +75,7 @@ public struct RegionTableRow: Sendable, Hashable {
     }
 
     /// The endpoint with the lowest average TTFB in this row.
-    public var best: String? {
-        cells.compactMap { cell in cell.ttfb.map { (cell.endpoint, $0.average) } }.min { $0.1 < $1.1 }?.0
-    }
+    public var best: String? { cells.fastest }
 
     /// The vantage view's rows, from the analysis; `withContinent` adds "(Europe)" to labels
     /// that do not say it already, when there is room.
@@ -97,14 +92,11 @@ public struct RegionTableRow: Sendable, Hashable {
     /// The POP view's rows: per POP region (continent order, unknown last), all vantages together.
     public static func popRegionRows(_ aggregates: WindowAggregates, order: [String]) -> [RegionTableRow] {
         let cells = aggregates.byPOPRegion.filter { order.contains($0.key.endpoint) && $0.value.count > 0 }
-        let regions = Set(cells.keys.map(\.popRegion)).sorted { a, b in
-            (a.flatMap { Continent.allCases.firstIndex(of: $0) } ?? Continent.allCases.count)
-                < (b.flatMap { Continent.allCases.firstIndex(of: $0) } ?? Continent.allCases.count)
-        }
+        let regions = Set(cells.keys.map(\.popRegion)).sorted { Continent.rank($0) < Continent.rank($1) }
         return regions.map { region in
             RegionTableRow(label: region?.rawValue ?? "unknown POP", cells: order.compactMap { name in
                 guard let aggregate = cells[EndpointPOPRegion(endpoint: name, popRegion: region)] else { return nil }
-                return RegionCell(endpoint: name, probes: aggregate.count, ttfb: LatencySummary(microseconds: aggregate.ttfb))
+                return RegionCell(endpoint: name, aggregate: aggregate)
             })
         }
     }

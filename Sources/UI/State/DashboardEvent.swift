@@ -15,7 +15,8 @@ public struct DashboardEvent: Sendable, Hashable {
 
     public var time: Date
     public var endpoint: String
-    public var vantage: String
+    /// The vantage labels it was seen from (several for a folded run of cache flips).
+    public var vantages: [String]
     public var kind: Kind
     /// What happened, built only from sanitized probe fields.
     public var text: String
@@ -26,6 +27,7 @@ public struct DashboardEvent: Sendable, Hashable {
     public var statuses: [CacheStatus] = []
 
     public var isBad: Bool { kind == .error || kind == .redirectLoop }
+    public var vantage: String { vantages.joined(separator: ", ") }
 
     /// Folds a later cache flip of the same endpoint into this one:
     /// "cache flipped 14× since 19:32:45 (HIT, MISS) from us-east, ap-south".
@@ -33,9 +35,7 @@ public struct DashboardEvent: Sendable, Hashable {
         count += 1
         time = max(time, later.time)
         for status in later.statuses where !statuses.contains(status) { statuses.append(status) }
-        if !vantage.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }).contains(later.vantage) {
-            vantage += ", " + later.vantage
-        }
+        for label in later.vantages where !vantages.contains(label) { vantages.append(label) }
         let since = firstTime.map { " since \(Self.clock($0))" } ?? ""
         text = "cache flipped \(count)×\(since) (\(statuses.map(\.rawValue).joined(separator: ", ")))"
     }
@@ -81,7 +81,7 @@ public enum EventDetector {
     /// outage older than the batch would seem to start at a time that moves on every reload.
     static func changes(from before: ProbeResult?, to probe: ProbeResult) -> [DashboardEvent] {
         func event(_ kind: DashboardEvent.Kind, _ text: String) -> DashboardEvent {
-            DashboardEvent(time: probe.timestamp, endpoint: probe.endpoint, vantage: probe.vantage.label,
+            DashboardEvent(time: probe.timestamp, endpoint: probe.endpoint, vantages: [probe.vantage.label],
                            kind: kind, text: text)
         }
         guard let before else { return [] }

@@ -8,16 +8,12 @@ public struct LiveStatus: Sendable, Hashable {
     /// False with `--no-probe` or without a config: the UI only reads the database.
     public var probing: Bool
     public var inFlight: Set<EndpointKey> = []
-    /// Newest result per endpoint from this process.
+    /// Newest result per endpoint from this process, without its headers (the detail view
+    /// reads those from the database).
     public var landed: [EndpointKey: ProbeResult] = [:]
-    /// When the next scheduled round starts.
-    public var nextRound: Date?
-    /// The vantage label this process probes from.
-    public var vantage: String?
 
-    public init(probing: Bool, vantage: String? = nil) {
+    public init(probing: Bool) {
         self.probing = probing
-        self.vantage = vantage
     }
 }
 
