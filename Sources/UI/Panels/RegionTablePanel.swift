@@ -16,17 +16,20 @@ enum RegionTablePanel {
     static func draw(_ state: DashboardState, in rect: Rect, on screen: inout Screen) {
         guard rect.height > 1 else { return }
         let byVantage = state.view.regionView == .vantage
-        PanelText.rule(byVantage ? "Regions (vantage)" : "Regions (POP that served)",
-                       detail: "avg/p95 ms TTFB" + (rect.width >= 90 ? ", best underlined, Tab: other view" : ""),
-                       y: rect.y, in: rect, on: &screen)
+        let title = byVantage ? "Regions (vantage)" : "Regions (POP that served)"
+        let hint = rect.width >= 90 ? ", best underlined, Tab: other view" : ""
         let rows = rows(state, width: rect.width)
         let body = rect.rows(1, rect.height - 1)
         guard !rows.isEmpty, let names = state.data?.analysis?.endpoints.map(\.endpoint.name) else {
+            PanelText.rule(title, detail: "avg/p95 ms TTFB" + hint, y: rect.y, in: rect, on: &screen)
             screen.put("no probes in the window", x: body.x + 2, y: body.y, role: .muted, clip: body)
             return
         }
         let labelWidth = min(24, max(8, rows.map { DisplayWidth.of($0.label) }.max() ?? 8))
         let showCounts = rect.width >= 2 + labelWidth + names.count * 19
+        // Cells too narrow for their n: the rule says the range of n behind them instead.
+        PanelText.rule(title, detail: "avg/p95 ms TTFB" + (showCounts ? "" : sampleRange(rows)) + hint,
+                       y: rect.y, in: rect, on: &screen)
         let cellWidth = showCounts ? 18 : 11
         let fitting = max(1, (rect.width - 2 - labelWidth) / (cellWidth + 1))
         let shown = Array(names.prefix(fitting))
@@ -47,6 +50,14 @@ enum RegionTablePanel {
                                role: name == best && row.cells.count > 1 ? .best : cell?.ttfb == nil ? .muted : .text, clip: body)
             }
         }
+    }
+
+    /// ", n=10–12 per cell": the successful probes behind the figures of every cell shown.
+    static func sampleRange(_ rows: [RegionTableRow]) -> String {
+        let counts = rows.flatMap(\.cells).compactMap { $0.ttfb?.samples }
+        guard let low = counts.min(), let high = counts.max() else { return "" }
+        let range = low == high ? NumberText.count(low) : "\(NumberText.count(low))–\(NumberText.count(high))"
+        return ", n=\(range) per cell"
     }
 
     /// "153/210", "153/210 n=420", "failed 12" when every probe failed, blank when none was sent.
