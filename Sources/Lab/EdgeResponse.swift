@@ -3,21 +3,11 @@ import CDNTopCore
 /// What one simulated edge answers to one request: status, headers following the provider's
 /// real conventions (DESIGN.md's table), and how long to wait before answering — the latency
 /// is injected here, on the server side, because netem is not available.
-public struct EdgeResponse: Sendable, Hashable {
+public struct EdgeResponse: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var delayMilliseconds: Double
     public var cache: CacheStatus?
-
-    public static func == (a: EdgeResponse, b: EdgeResponse) -> Bool {
-        a.status == b.status && a.delayMilliseconds == b.delayMilliseconds && a.cache == b.cache
-            && a.headers.map { "\($0.0):\($0.1)" } == b.headers.map { "\($0.0):\($0.1)" }
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(status)
-        hasher.combine(delayMilliseconds)
-    }
 
     /// Decides the answer of `edge` at `pop` for a request to `location` (the URL asked for,
     /// used by the redirect loop). Jitter of ±15% keeps percentiles from being flat lines.

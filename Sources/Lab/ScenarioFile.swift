@@ -53,7 +53,7 @@ public enum ScenarioFile {
         guard let interval = HumanDuration.seconds(intervalText), interval >= 0.1 else {
             throw fail("interval: \"\(intervalText)\" is not a duration of at least 100ms")
         }
-        let originMilliseconds = table["origin_ms"]?.double ?? table["origin_ms"]?.int.map(Double.init) ?? 0
+        let originMilliseconds = number(table["origin_ms"]) ?? 0
         guard (0..<60_000).contains(originMilliseconds) else { throw fail("origin_ms must be milliseconds from 0 to 60000") }
         guard let regionTable = table["regions"]?.table, !regionTable.keys.isEmpty else {
             throw fail("[regions]: required, one line per vantage region, e.g. \"eu-west\" = \"Europe\"")
@@ -85,8 +85,8 @@ public enum ScenarioFile {
             throw fail("\(place): provider must be one of " + Provider.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let isOrigin = table["origin"]?.bool ?? false
-        let hitRatio = table["hit_ratio"]?.double ?? table["hit_ratio"]?.int.map(Double.init) ?? (isOrigin ? 0 : 1)
-        let staleRatio = table["stale_ratio"]?.double ?? table["stale_ratio"]?.int.map(Double.init) ?? 0
+        let hitRatio = number(table["hit_ratio"]) ?? (isOrigin ? 0 : 1)
+        let staleRatio = number(table["stale_ratio"]) ?? 0
         guard (0...1).contains(hitRatio), (0...1).contains(staleRatio), hitRatio + staleRatio <= 1 else {
             throw fail("\(place): hit_ratio and stale_ratio must be between 0 and 1, and add up to at most 1")
         }
@@ -96,10 +96,10 @@ public enum ScenarioFile {
             guard let pop = popTable[region.label]?.table else { throw fail("\(place): pops.\"\(region.label)\" is missing") }
             func milliseconds(_ key: String) throws(ScenarioError) -> Double? {
                 guard let value = pop[key] else { return nil }
-                guard let number = value.double ?? value.int.map(Double.init), number >= 0, number < 60_000 else {
+                guard let amount = number(value), amount >= 0, amount < 60_000 else {
                     throw fail("\(place): pops.\"\(region.label)\".\(key) must be milliseconds from 0 to 60000")
                 }
-                return number
+                return amount
             }
             guard let code = pop["pop"]?.string, !code.isEmpty else {
                 throw fail("\(place): pops.\"\(region.label)\".pop is required (the POP code)")
@@ -111,5 +111,10 @@ public enum ScenarioFile {
         }
         return Scenario.Edge(name: name, provider: provider, isOrigin: isOrigin, hitRatio: hitRatio, staleRatio: staleRatio,
                              shield: table["shield"]?.string, redirectLoop: table["redirect_loop"]?.bool ?? false, pops: pops)
+    }
+
+    /// TOML writes 1 and 1.0 differently; a scenario means the same number by both.
+    private static func number(_ value: TOMLValueConvertible?) -> Double? {
+        value?.double ?? value?.int.map(Double.init)
     }
 }
