@@ -4,7 +4,7 @@ import CDNTopCore
 /// ok counts, which are columns so the file can be checked with the sqlite3 shell.
 ///
 /// Layout (varints unless noted): format version (byte); then per phase, in
-/// `ProbeAggregate.phases` order (dns, connect, tls, ttfb, transfer, total), its sum (zigzag)
+/// `ProbeAggregate.updatePhases` order (dns, connect, tls, ttfb, transfer, total), its sum (zigzag)
 /// and its sketch (`QuantileSketch.write(to:)`); then five counted lists, each a length
 /// followed by (key, count) pairs: cache statuses by code with 0 for "no cache layer", error
 /// classes by code, providers by code, HTTP versions and POPs by string.
@@ -19,9 +19,9 @@ enum RollupCodec {
     static func encode(_ aggregate: ProbeAggregate) -> [UInt8] {
         var writer = BinaryWriter()
         writer.write(byte: formatVersion)
-        for phase in ProbeAggregate.phases {
-            writer.write(signed: aggregate.timingSums[keyPath: phase.timing])
-            aggregate[keyPath: phase.sketch].write(to: &writer)
+        aggregate.forEachPhase { sum, sketch in
+            writer.write(signed: sum)
+            sketch.write(to: &writer)
         }
         var cacheCounts = aggregate.cache.map { (code: $0.key.storedCode, count: $0.value) }
         if aggregate.uncached > 0 {
@@ -47,9 +47,9 @@ enum RollupCodec {
             }
             aggregate.count += probes
             aggregate.okCount += ok
-            for phase in ProbeAggregate.phases {
-                aggregate.timingSums[keyPath: phase.timing] += try reader.readSigned()
-                try aggregate[keyPath: phase.sketch].merge(reading: &reader)
+            try aggregate.updatePhases { sum, sketch in
+                sum += try reader.readSigned()
+                try sketch.merge(reading: &reader)
             }
             try readCodedCounts(from: &reader) { code, count throws(DamagedData) in
                 if code == 0 {

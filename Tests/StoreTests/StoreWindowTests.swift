@@ -21,6 +21,11 @@ private func withinBound(_ estimate: Double, of exact: Double) -> Bool {
 
 @Suite("Windows from rollups")
 struct StoreWindowTests {
+    /// Each phase's name, its raw timing and its sketch in an aggregate.
+    private let phases: [(name: String, timing: KeyPath<PhaseTimings, Int64>, sketch: KeyPath<ProbeAggregate, QuantileSketch>)] = [
+        ("dns", \.dns, \.dns), ("connect", \.connect, \.connect), ("tls", \.tls, \.tls),
+        ("ttfb", \.ttfb, \.ttfb), ("transfer", \.transfer, \.transfer), ("total", \.total, \.total),
+    ]
     /// Requested windows with awkward edges: inside one minute, across hours, across days.
     static let windows: [(start: Double, length: Double)] = [
         (0, 50), (17.5, 59 * minute + 3), (hour + 17 * minute + 23.5, 5 * hour), (100, 26 * hour + 31),
@@ -80,13 +85,13 @@ struct StoreWindowTests {
         var exact: [String: [String: [Double]]] = [:]
         try store.forEachProbe(since: result.since, until: result.until) { probe in
             guard probe.ok else { return }
-            for phase in ProbeAggregate.phases {
+            for phase in phases {
                 exact[probe.endpoint, default: [:]][phase.name, default: []]
                     .append(Double(probe.timings[keyPath: phase.timing]))
             }
         }
         for (endpoint, aggregate) in result.byEndpoint {
-            for phase in ProbeAggregate.phases {
+            for phase in phases {
                 let sorted = try #require(exact[endpoint]?[phase.name]).sorted()
                 let sketch = aggregate[keyPath: phase.sketch]
                 #expect(sketch.count == sorted.count, "\(endpoint) \(phase.name)")

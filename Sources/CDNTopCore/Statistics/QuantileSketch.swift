@@ -203,18 +203,22 @@ extension QuantileSketch {
         writer.write(byte: Self.formatVersion)
         writer.write(count: count)
         guard count > 0 else { return }
-        let summary = [minimum, maximum, sum]
-        let integral = summary.allSatisfy { $0 == $0.rounded() && $0 < 0x1p53 }
+        // Named one by one rather than as an array: this runs for every rollup row written.
+        func isWholeMicroseconds(_ value: Double) -> Bool { value == value.rounded() && value < 0x1p53 }
+        let integral = isWholeMicroseconds(minimum) && isWholeMicroseconds(maximum) && isWholeMicroseconds(sum)
         let occupied = bins.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
         let sparse = 2 * occupied < bins.count
         writer.write(byte: (integral ? Self.integralFlag : 0) | (sparse ? Self.sparseFlag : 0))
-        for value in summary {
+        func writeSummaryValue(_ value: Double) {
             if integral {
                 writer.write(varint: UInt64(value))
             } else {
                 writer.write(double: value)
             }
         }
+        writeSummaryValue(minimum)
+        writeSummaryValue(maximum)
+        writeSummaryValue(sum)
         writer.write(count: zeroCount)
         writer.write(signed: Int64(firstIndex))
         writer.write(count: bins.count)
