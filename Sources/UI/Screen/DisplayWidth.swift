@@ -6,6 +6,9 @@ public enum DisplayWidth {
     /// screen model unsanitized (an escape sequence in a header) is dropped here as a last line.
     public static func of(_ character: Character) -> Int {
         guard let scalar = character.unicodeScalars.first else { return 0 }
+        // Printable ASCII, most of every frame, is one column: no Unicode property lookup
+        // (which was the largest single cost of composing a frame).
+        if (0x20..<0x7F).contains(scalar.value) { return 1 }
         switch scalar.properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator: return 0
         default: break
