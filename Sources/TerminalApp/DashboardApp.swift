@@ -102,7 +102,7 @@ public final class DashboardApp {
         var drawnSecond = -1
         var dirty = true
         while quitSignal.number == 0 {
-            if let key = terminal.readKey(milliseconds: 200) {
+            if let key = terminal.readKey(milliseconds: feed.isBehind ? 10 : 200) {
                 dirty = true
                 if key == .resize {
                     terminal.invalidate()

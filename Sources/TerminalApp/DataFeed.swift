@@ -17,6 +17,9 @@ final class DataFeed: Sendable {
         var request: DashboardRequest
         var requestVersion = 0
         var newest: DashboardData?
+        /// The request version of the last snapshot published: behind `requestVersion` from
+        /// start-up or a key that changed the view until the matching data is ready.
+        var publishedVersion = -1
         var stopped = false
     }
 
@@ -60,6 +63,13 @@ final class DataFeed: Sendable {
         }
     }
 
+    /// True while the data for the current request is still being read: at start-up and
+    /// after a key changed the window, site or size. The UI then waits for keys in short
+    /// slices so the data shows as soon as it is read, not at the next 200 ms key timeout.
+    var isBehind: Bool {
+        shared.withLock { $0.publishedVersion != $0.requestVersion }
+    }
+
     /// Stops the thread and waits (briefly) for a load in progress to end.
     func stop() {
         shared.withLock { $0.stopped = true }
@@ -101,7 +111,10 @@ final class DataFeed: Sendable {
     /// Publishes unless the request changed meanwhile (a stale window must not flash up).
     private func publish(_ data: DashboardData, version: Int) {
         shared.withLock { state in
-            if state.requestVersion == version { state.newest = data }
+            if state.requestVersion == version {
+                state.newest = data
+                state.publishedVersion = version
+            }
         }
     }
 }
