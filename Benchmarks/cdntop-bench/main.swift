@@ -34,7 +34,9 @@ if keptPath != nil, FileManager.default.fileExists(atPath: path) {
     exit(2)
 }
 let store = try ProbeStore(path: path)
-let history = GeneratedProbes(start: Date(timeIntervalSince1970: 1_700_000_000), interval: interval)
+// The month ends at the last full hour, so the UI opened on a kept database shows it live.
+let lastHour = (Date().timeIntervalSince1970 / 3600).rounded(.down) * 3600
+let history = GeneratedProbes(start: Date(timeIntervalSince1970: lastHour - Double(days * 86_400)), interval: interval)
 let rounds = history.rounds(days: days)
 let roundsPerHour = 3600 / interval
 let now = history.start + Double(days * 86_400)
