@@ -4,30 +4,50 @@ import CDNTopCore
 ///
 /// curl delivers the headers of every response it reads, interim ones (`100 Continue`)
 /// included; a status line starts a new block, so only the last response's headers remain.
+///
+/// The callback only copies bytes: decoding and sanitizing wait until `headers` is read, after
+/// the transfer. curl's clock runs while its callbacks do (it stamps time_starttransfer at the
+/// first byte received and the total when the transfer ends), so work done here would be
+/// counted as the server's transfer time: measured at about 0.25 ms per probe in a fresh
+/// process (first calls into the Unicode tables and the runtime's metadata), against 0.06 ms
+/// for curl itself on the same response.
+///
 /// Limits keep a hostile server from growing memory: at most `maxHeaders` lines of at most
-/// `maxValueLength` characters, each sanitized before it is kept.
+/// `maxLineBytes` bytes, and values of at most `maxValueLength` characters once decoded.
 struct ResponseHeaderCollector {
     static let maxHeaders = 256
     static let maxValueLength = 4096
+    /// Room for a value of `maxValueLength` four-byte characters and a generous name.
+    static let maxLineBytes = 4 * maxValueLength + 1024
+    private static let statusLinePrefix = Array("HTTP/".utf8)
 
-    private(set) var headers: [HTTPHeader] = []
+    /// Raw `name: value` lines of the current response, as curl delivered them.
+    private var lines: [[UInt8]] = []
 
     mutating func reset() {
-        headers.removeAll(keepingCapacity: true)
+        lines.removeAll(keepingCapacity: true)
     }
 
     mutating func consume(line bytes: UnsafeBufferPointer<UInt8>) {
-        if bytes.starts(with: Array("HTTP/".utf8)) {
+        if bytes.starts(with: Self.statusLinePrefix) {
             reset()
             return
         }
-        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), headers.count < Self.maxHeaders else {
-            return
-        }
+        guard lines.count < Self.maxHeaders, bytes.contains(UInt8(ascii: ":")) else { return }
+        lines.append(Array(bytes.prefix(Self.maxLineBytes)))
+    }
+
+    /// The current response's headers, decoded and sanitized.
+    var headers: [HTTPHeader] {
+        lines.compactMap(Self.header(from:))
+    }
+
+    private static func header(from bytes: [UInt8]) -> HTTPHeader? {
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return nil }
         let name = Sanitizer.clean(bytes: bytes[..<colon]).trimmingSpaces
         let value = Sanitizer.clean(bytes: bytes[(colon + 1)...]).trimmingSpaces
-        guard !name.isEmpty else { return }
-        headers.append(HTTPHeader(name: name, value: String(value.prefix(Self.maxValueLength))))
+        guard !name.isEmpty else { return nil }
+        return HTTPHeader(name: name, value: String(value.prefix(maxValueLength)))
     }
 }
 
