@@ -20,57 +20,16 @@ Needs: tmux, btop (apt-get install -y btop), a release build (swift build -c rel
 btop needs at least 80x24 with its default boxes; smaller, it only prints "Terminal size too
 small", which would make it look cheaper than it is.
 """
-import argparse, os, shlex, shutil, signal, statistics, subprocess, sys, tempfile, time
+import argparse, os, shlex, shutil, statistics, subprocess, sys, tempfile, time
 
-CLK_TCK = os.sysconf("SC_CLK_TCK")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import CLK_TCK, alive, cpu_ticks, private_kib, raise_on_termination, rss_kib, spread, warn  # noqa: E402
+
 PANE_ENV = {"TERM": "tmux-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
 BTOP_MIN = (80, 24)
 
 
-# ---------------------------------------------------------------------------- /proc readers
-
-def cpu_ticks(pid):
-    """utime+stime+cutime+cstime of pid, in clock ticks.
-
-    Threads are already included in a process's own times; reaped children are added so a
-    program that shells out (or a shell stand-in) is charged for that work too."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()  # comm may contain spaces and ')'
-    return sum(int(x) for x in fields[11:15])  # fields 14-17 of proc(5), counted from state
-
-
-def rss_kib(pid):
-    """VmRSS of pid in KiB; None once the process is gone (or a zombie, which has no VmRSS)."""
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    return None
-
-
-def private_kib(pid):
-    """Private (unshared) memory of pid in KiB, from smaps_rollup: what the process alone
-    costs. RSS also counts shared library pages, which dominate for a program linked
-    against the Swift runtime and Foundation; None once the process is gone."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            fields = dict(line.split(":", 1) for line in f if ":" in line)
-        return int(fields["Private_Clean"].split()[0]) + int(fields["Private_Dirty"].split()[0])
-    except (OSError, KeyError, ValueError):
-        return None
-
-
-def alive(pid):
-    """True while pid exists and is not a zombie."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
+# ---------------------------------------------------------------------------- process tree
 
 def exe_of(pid):
     """Resolved executable path of pid, or '' if unreadable."""
@@ -166,10 +125,6 @@ class Tmux:
 
 # ---------------------------------------------------------------------------- one run
 
-def warn(message):
-    print(f"WARNING: {message}", file=sys.stderr)
-
-
 def btop_config(workdir):
     """A throwaway XDG_CONFIG_HOME whose btop.conf sets the 1 s interval (btop's default is 2 s),
     so the user's own btop config is neither read nor rewritten on exit."""
@@ -252,11 +207,6 @@ def mib(kib):
     return kib / 1024
 
 
-def spread(values, fmt):
-    """'median (min–max)' of values, formatted with fmt."""
-    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}–{fmt.format(max(values))})"
-
-
 def print_run(run, result):
     parts = []
     for name, (cpu, rss, private) in result.items():
@@ -298,7 +248,7 @@ def print_table(results, names):
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cdntop", default=".build/release/cdntop", help="cdntop binary")
+    parser.add_argument("--cdntop", "--binary", dest="cdntop", default=".build/release/cdntop", help="cdntop binary")
     parser.add_argument("--db", help="probe database passed to cdntop as --db PATH")
     parser.add_argument("--extra", default="--no-probe --refresh 1s",
                         help="extra cdntop arguments, one shell-quoted string (default: %(default)s)")
@@ -331,11 +281,6 @@ def programs_for(args, workdir):
     return programs
 
 
-def interrupted(signum, frame):
-    """SIGTERM takes the Ctrl-C path, so the finally blocks still kill the tmux server."""
-    raise KeyboardInterrupt
-
-
 def main():
     args = parse_args()
     for tool in ("tmux", "btop"):
@@ -343,7 +288,7 @@ def main():
             sys.exit(f"{tool} not found (apt-get install -y {tool})")
     if args.width < BTOP_MIN[0] or args.height < BTOP_MIN[1]:
         warn(f"btop needs at least {BTOP_MIN[0]}x{BTOP_MIN[1]}; at {args.size} it draws no UI")
-    signal.signal(signal.SIGTERM, interrupted)
+    raise_on_termination()  # the finally blocks still kill the tmux server
     workdir = tempfile.mkdtemp(prefix="cdntop-ui-idle-")
     programs = programs_for(args, workdir)
     for name, (argv, _) in programs.items():
