@@ -281,17 +281,12 @@ def smaps_kib(pid, *fields):
         return None
 
 
-def private_kib(pid):
-    """Private (unshared) memory of pid in KiB, Private_Clean + Private_Dirty: what the process
-    alone costs. RSS also counts shared library pages, which dominate for a program linked
-    against the Swift runtime and Foundation. Private_Clean also holds library pages that no
-    other process happens to map at that moment, so it moves when other processes come and go."""
-    return smaps_kib(pid, "Private_Clean", "Private_Dirty")
-
-
 def dirty_kib(pid):
-    """Private_Dirty of pid in KiB: the heap, stacks and written data. This is where a leak
-    shows, undisturbed by which library pages other processes share at the moment."""
+    """Private_Dirty of pid in KiB: the heap, stacks and written data, what the process alone
+    costs. RSS also counts shared library pages, which dominate for a program linked against
+    the Swift runtime and Foundation; Private_Clean holds library pages that no other process
+    happens to map at that moment, so it moves when other processes come and go. A leak shows
+    here, undisturbed by either."""
     return smaps_kib(pid, "Private_Dirty")
 
 

@@ -12,8 +12,8 @@ given with --db read-only (--no-probe), on its default 1h window.
     python3 scripts/measure-first-frame.py --db PROBES.sqlite --runs 10
 
 A 10M-probe database to measure on comes from
-`swift run -c release cdntop-bench --interval 18 --keep-db PROBES.sqlite` (its month ends at
-the last full hour, so the 1h window holds data). Needs a release build and btop
+`swift run -c release cdntop-bench --interval 18 --keep-db PROBES.sqlite` (its month ends
+within the last hour, so the 1h window holds data). Needs a release build and btop
 (scripts/install-system-packages --benchmarks).
 """
 import argparse, fcntl, os, pty, select, struct, sys, termios, time

@@ -11,7 +11,10 @@ endpoint), in the same run, in an order rotated from run to run:
                      cron job or a shell loop would run them), --jobs at a time. CPU of all of
                      them from RUSAGE_CHILDREN (this script's own fork/exec work is not counted).
   curl --parallel    one curl process fetching every URL concurrently (curl 7.88's own
-                     multi mode); it stores nothing and may reuse connections: a floor.
+                     multi mode); it stores nothing and reuses connections: a floor.
+  curl --parallel, Connection: close
+                     the same with a fresh connection per URL, as cdntop probes (nginx
+                     closes each one after its response, so none can be reused).
   blackbox_exporter  one long-running exporter (started once, warmed up) given N GET /probe
                      requests, --jobs at a time. CPU is the exporter's utime+stime delta
                      from /proc/PID/stat (clock ticks, 10 ms each, over a second or more of
@@ -33,7 +36,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib  # noqa: E402
 
 WAYS = ["cdntop probe --once", "curl, one process per probe", "curl --parallel (one process)",
-        "blackbox_exporter"]
+        "curl --parallel, Connection: close", "blackbox_exporter"]
 
 
 def run_cdntop(ctx, run):
@@ -79,10 +82,15 @@ def run_curl_processes(ctx, run):
     return wall, benchlib.children_cpu() - before
 
 
-def run_curl_parallel(ctx, run):
+def run_curl_parallel(ctx, run, fresh_connections=False):
+    close = ["-H", "Connection: close"] if fresh_connections else []
     return benchlib.measured(["curl", "-q", "-s", "-S", "-f", "--parallel", "--parallel-max",
-                              str(min(ctx["n"], 300)), "--no-keepalive", "--noproxy", "*",
+                              str(min(ctx["n"], 300)), "--no-keepalive", "--noproxy", "*", *close,
                               "-K", ctx["curl_config"]], ctx["env"])
+
+
+def run_curl_parallel_fresh(ctx, run):
+    return run_curl_parallel(ctx, run, fresh_connections=True)
 
 
 def run_blackbox(ctx, run):
@@ -102,7 +110,7 @@ def run_blackbox(ctx, run):
     return wall, cpu
 
 
-RUNNERS = dict(zip(WAYS, [run_cdntop, run_curl_processes, run_curl_parallel, run_blackbox]))
+RUNNERS = dict(zip(WAYS, [run_cdntop, run_curl_processes, run_curl_parallel, run_curl_parallel_fresh, run_blackbox]))
 
 
 def print_table(ctx, results):

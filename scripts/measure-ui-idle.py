@@ -23,7 +23,7 @@ small", which would make it look cheaper than it is.
 import argparse, os, shlex, shutil, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import CLK_TCK, alive, cpu_ticks, private_kib, raise_on_termination, rss_kib, spread, warn  # noqa: E402
+from benchlib import CLK_TCK, alive, cpu_ticks, dirty_kib, raise_on_termination, rss_kib, spread, warn  # noqa: E402
 
 PANE_ENV = {"TERM": "tmux-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
 BTOP_MIN = (80, 24)
@@ -158,7 +158,7 @@ def sample(pids, seconds):
         except FileNotFoundError:
             warn(f"{name} (pid {pid}) exited during sampling")
             cpu = float("nan")
-        result[name] = (cpu / wall * 100, rss[name], private_kib(pid))
+        result[name] = (cpu / wall * 100, rss[name], dirty_kib(pid))
     return result
 
 
@@ -212,7 +212,7 @@ def print_run(run, result):
     for name, (cpu, rss, private) in result.items():
         if rss:
             parts.append(f"{name} {cpu:.2f}% CPU, RSS {mib(statistics.median(rss)):.1f} MiB "
-                         f"(max {mib(max(rss)):.1f}), private {mib(private or 0):.1f} MiB")
+                         f"(max {mib(max(rss)):.1f}), private dirty {mib(private or 0):.1f} MiB")
         else:
             parts.append(f"{name} {cpu:.2f}% CPU, no RSS samples")
     print(f"run {run}: " + " | ".join(parts), flush=True)
@@ -223,7 +223,7 @@ def print_table(results, names):
     largest single sample seen. The tmux server is shared by both programs, shown for scale."""
     print()
     print("| program | CPU % of one core, median (min–max) | RSS MiB, median (min–max) | RSS MiB peak "
-          "| private MiB, median (min–max) |")
+          "| private dirty MiB, median (min–max) |")
     print("|---|---|---|---|---|")
     medians = {}
     for name in names:
@@ -241,7 +241,7 @@ def print_table(results, names):
         (c_cpu, c_rss, c_private), (b_cpu, b_rss, b_private) = medians["cdntop"], medians["btop"]
         cpu_ratio = f"{c_cpu / b_cpu:.2f}×" if b_cpu else "n/a (btop used no CPU)"
         private_ratio = f"{c_private / b_private:.2f}×" if b_private else "n/a"
-        print(f"\ncdntop/btop: CPU {cpu_ratio}, RSS {c_rss / b_rss:.2f}×, private memory {private_ratio}")
+        print(f"\ncdntop/btop: CPU {cpu_ratio}, RSS {c_rss / b_rss:.2f}×, private dirty memory {private_ratio}")
 
 
 # ---------------------------------------------------------------------------- main

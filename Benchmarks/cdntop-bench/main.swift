@@ -34,9 +34,11 @@ if keptPath != nil, FileManager.default.fileExists(atPath: path) {
     exit(2)
 }
 let store = try ProbeStore(path: path)
-// The month ends at the last full hour, so the UI opened on a kept database shows it live.
-let lastHour = (Date().timeIntervalSince1970 / 3600).rounded(.down) * 3600
-let history = GeneratedProbes(start: Date(timeIntervalSince1970: lastHour - Double(days * 86_400)), interval: interval)
+// The month ends at the last half past the hour, so a kept database opens live in the UI and
+// every window ends mid-hour, as real ones do: minute rollups at both edges, never the one
+// hour row an hour-aligned window would read.
+let lastHalfPast = ((Date().timeIntervalSince1970 - 1800) / 3600).rounded(.down) * 3600 + 1800
+let history = GeneratedProbes(start: Date(timeIntervalSince1970: lastHalfPast - Double(days * 86_400)), interval: interval)
 let rounds = history.rounds(days: days)
 let roundsPerHour = 3600 / interval
 let now = history.start + Double(days * 86_400)
