@@ -98,3 +98,40 @@ struct DashboardLoaderTests {
         #expect(text.contains("no probes yet"))
     }
 }
+
+/// The UI loop polls keys in short slices while the feed is behind, so the first frame with
+/// data and a new window show as soon as they are read: `isBehind` must say so, and stop
+/// saying so once the matching data is published.
+@Suite("Data feed")
+struct DataFeedTests {
+    private func request(_ window: ReportWindow) -> DashboardRequest {
+        DashboardRequest(site: nil, window: window, sparklineSlices: 40, detailEndpoint: nil)
+    }
+
+    /// Waits up to 5 s for `condition`, checking every 5 ms.
+    private func eventually(_ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return condition()
+    }
+
+    @Test func isBehindUntilTheRequestedDataIsPublished() throws {
+        let feed = DataFeed(store: try DashboardFixtures.store(), configured: [], request: request(.hour), refresh: 60)
+        #expect(feed.isBehind)
+        feed.start()
+        defer { feed.stop() }
+        #expect(eventually { !feed.isBehind })
+        #expect(feed.take()?.window == .hour)
+
+        feed.update(request(.day))
+        #expect(feed.isBehind)
+        #expect(eventually { !feed.isBehind })
+        #expect(feed.take()?.window == .day)
+        // The same request again is not new work.
+        feed.update(request(.day))
+        #expect(!feed.isBehind)
+    }
+}
