@@ -111,7 +111,7 @@ for window in ReportWindow.allCases where window != .fiveMinutes && window.secon
     }
     let same = probesCounted(fromRollups) == probesCounted(fromRaw) ? "same" : "DIFFERENT"
     row("window \(window.rawValue) aggregates, rollups on / off (\(probesCounted(fromRollups)) probes, \(same) count)",
-        "\(rollupTime.formatted()) / \(rawTime.formatted(decimals: 0)) = \(Int(rawTime.median / rollupTime.median))×")
+        "\(rollupTime.formatted()) / \(rawTime.formatted(decimals: 0)) = \(String(format: "%.1f", rawTime.median / rollupTime.median))×")
 }
 for (label, span, length) in [("sparkline series 24h (hour buckets)", RollupSpan.hour, 86_400.0),
                               ("sparkline series 30d (day buckets)", .day, 30 * 86_400)] where length <= Double(days) * 86_400 {
@@ -128,7 +128,7 @@ for window in [ReportWindow.day, .month] where window.seconds <= Double(days) * 
         _ = MarkdownReport.render(analysis, generatedAt: now)
     }
     row("report \(window.rawValue): analysis + markdown (\(bytes / 1024) KiB), rollups on / off",
-        "\(rollupTime.formatted()) / \(rawTime.formatted(decimals: 0)) = \(Int(rawTime.median / rollupTime.median))×")
+        "\(rollupTime.formatted()) / \(rawTime.formatted(decimals: 0)) = \(String(format: "%.1f", rawTime.median / rollupTime.median))×")
 }
 var exported = 0
 let exportTime = try Measuring.seconds { try store.forEachProbe(since: nil, until: nil) { _ in exported += 1 } }
