@@ -34,11 +34,11 @@ if keptPath != nil, FileManager.default.fileExists(atPath: path) {
     exit(2)
 }
 let store = try ProbeStore(path: path)
-// The month ends at the last half past the hour, so a kept database opens live in the UI and
-// every window ends mid-hour, as real ones do: minute rollups at both edges, never the one
-// hour row an hour-aligned window would read.
-let lastHalfPast = ((Date().timeIntervalSince1970 - 1800) / 3600).rounded(.down) * 3600 + 1800
-let history = GeneratedProbes(start: Date(timeIntervalSince1970: lastHalfPast - Double(days * 86_400)), interval: interval)
+// The month ends on the minute the benchmark starts, so a kept database opens live in the UI
+// with a full hour of probes, and windows end mid-hour as real ones do (minute rollups at
+// both edges) rather than on the hour, where a 1h window would read one hour row per key.
+let startMinute = (Date().timeIntervalSince1970 / 60).rounded(.down) * 60
+let history = GeneratedProbes(start: Date(timeIntervalSince1970: startMinute - Double(days * 86_400)), interval: interval)
 let rounds = history.rounds(days: days)
 let roundsPerHour = 3600 / interval
 let now = history.start + Double(days * 86_400)
@@ -82,7 +82,7 @@ row("first prune after \(days) days (minute rollups beyond 2 days)", String(form
 // MARK: Size
 
 // Everything into the main file first, so its size is the whole database.
-try DatabaseQueue(path: path).writeWithoutTransaction { try $0.checkpoint(.truncate) }
+_ = try DatabaseQueue(path: path).writeWithoutTransaction { try $0.checkpoint(.truncate) }
 let fileBytes = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
 row("database file after pruning and a checkpoint", "\(fileBytes / 1_000_000) MB = \(fileBytes / probeCount) bytes/probe")
 let tableBytes = try DatabaseQueue(path: path).read { db in
@@ -107,7 +107,7 @@ for window in ReportWindow.allCases where window != .fiveMinutes && window.secon
     var fromRaw = fromRollups
     let rawTime = try measuring.milliseconds(runs: rawRuns) {
         fromRaw = try RawProbeWindows.read(store: store, since: fromRollups.since, until: fromRollups.until,
-                                           bucketSeconds: 86_400).0
+                                           bucketSeconds: nil).0
     }
     let same = probesCounted(fromRollups) == probesCounted(fromRaw) ? "same" : "DIFFERENT"
     row("window \(window.rawValue) aggregates, rollups on / off (\(probesCounted(fromRollups)) probes, \(same) count)",

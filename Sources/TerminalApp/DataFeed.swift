@@ -63,11 +63,12 @@ final class DataFeed: Sendable {
         }
     }
 
-    /// True while the data for the current request is still being read: at start-up and
-    /// after a key changed the window, site or size. The UI then waits for keys in short
-    /// slices so the data shows as soon as it is read, not at the next 200 ms key timeout.
+    /// True while the UI has something to pick up soon: the data for the current request is
+    /// still being read (at start-up, after a key changed the window, site or size), or it
+    /// was published and not yet taken. The UI then waits for keys in short slices so the
+    /// data shows as soon as it is read, not at the next 200 ms key timeout.
     var isBehind: Bool {
-        shared.withLock { $0.publishedVersion != $0.requestVersion }
+        shared.withLock { $0.publishedVersion != $0.requestVersion || $0.newest != nil }
     }
 
     /// Stops the thread and waits (briefly) for a load in progress to end.

@@ -32,4 +32,19 @@ struct HostileResponseTests {
         let result = probe(raw.url)
         #expect(result.headers.count <= 256)
     }
+
+    /// The collector keeps lines whole up to 17 KiB each and relies on libcurl to refuse a
+    /// header block beyond 300 KB: a flood of long lines fails the probe instead of growing
+    /// memory.
+    @Test func aHugeHeaderBlockIsRefused() throws {
+        let lines = (0..<40).map { "X-Long\($0): \(String(repeating: "v", count: 10_000))\r\n" }.joined()
+        let raw = try RawResponseServer.start(replying: Array("HTTP/1.1 200 OK\r\n\(lines)Content-Length: 0\r\n\r\n".utf8))
+        defer { raw.stop() }
+        let result = probe(raw.url)
+        let (ok, error) = (result.ok, result.error)
+        #expect(!ok)
+        #expect(error == .protocol, "\(result.errorDetail ?? "")")
+        let keptBytes = result.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count }
+        #expect(keptBytes <= 300 * 1024)
+    }
 }
