@@ -15,6 +15,12 @@ PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy",
                    "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
 
 
+# Every curl the scripts run: -q ignores ~/.curlrc, --noproxy keeps proxies out, -s -S is
+# quiet but for errors, --no-keepalive turns off TCP keepalive probes (connection reuse inside
+# one process is another matter: see measure-probe-cost.py).
+CURL = ["curl", "-q", "-s", "-S", "--no-keepalive", "--noproxy", "*"]
+
+
 def warn(message):
     print(f"WARNING: {message}", file=sys.stderr, flush=True)
 
@@ -290,16 +296,21 @@ def dirty_kib(pid):
     return smaps_kib(pid, "Private_Dirty")
 
 
+def exe_of(pid):
+    """Resolved executable path of pid, or '' if unreadable."""
+    try:
+        return os.path.realpath(f"/proc/{pid}/exe")
+    except OSError:
+        return ""
+
+
 def wait_for_exec(pid, binary, timeout=5.0):
     """Waits until pid runs `binary` (a fresh Popen is briefly still a copy of Python)."""
     want = os.path.realpath(binary)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            if os.path.realpath(f"/proc/{pid}/exe") == want:
-                return
-        except OSError:
-            pass
+        if exe_of(pid) == want:
+            return
         time.sleep(0.01)
     warn(f"pid {pid} does not run {binary} after {timeout:g} s")
 

@@ -10,7 +10,7 @@ order shuffled, tool order rotated on every probe) so drift hits all of them ali
 
   cdntop    `cdntop probe --once` with a one-endpoint config, one process per probe, phases
             read back from the database with `cdntop export` (µs resolution);
-  curl      a fresh `curl` process per probe, no keep-alive, phases from -w time_*;
+  curl      a fresh `curl` process (so a fresh connection) per probe, phases from -w time_*;
   blackbox  Prometheus blackbox_exporter (Debian 0.23) on a private port, GET /probe per probe,
             phases from probe_http_duration_seconds{phase=...}.
 
@@ -108,7 +108,7 @@ def phases_from_marks(dns, connect, tls, first_byte, transfer):
 
 
 def probe_curl(url, env):
-    out = subprocess.run(["curl", "-q", "-s", "-S", "-k", "--no-keepalive", "--noproxy", "*",
+    out = subprocess.run([*benchlib.CURL, "-k",
                           "-o", "/dev/null", "-w", CURL_FORMAT, url],
                          env=env, check=True, capture_output=True, text=True).stdout.split()
     lookup, connect, appconnect, start, total = (float(x) * 1000 for x in out[:5])

@@ -18,7 +18,8 @@ within the last hour, so the 1h window holds data). Needs a release build and bt
 """
 import argparse, fcntl, os, pty, select, struct, sys, termios, time
 
-import benchlib
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
 
 
 def first_frame_seconds(argv, marker, env, columns=120, rows=40, timeout=10.0):

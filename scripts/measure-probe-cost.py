@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measures what one probe costs in CPU time (user+sys), for a round of N loopback endpoints.
 
-Four ways of probing the same N URLs on one private nginx (127.0.0.1, one worker, a path per
+Five ways of probing the same N URLs on one private nginx (127.0.0.1, one worker, a path per
 endpoint), in the same run, in an order rotated from run to run:
 
   cdntop             one `cdntop probe --once` process: load the config, open the database,
@@ -53,7 +53,7 @@ def run_cdntop(ctx, run):
 def run_curl_processes(ctx, run):
     """N curl processes, at most --jobs alive at once; all are reaped by this thread, so their
     CPU lands in RUSAGE_CHILDREN."""
-    argv = ["curl", "-q", "-s", "-S", "-f", "--no-keepalive", "--noproxy", "*", "-o", "/dev/null"]
+    argv = [*benchlib.CURL, "-f", "-o", "/dev/null"]
     before = benchlib.children_cpu()
     start = time.perf_counter()
     # Popen objects stay referenced until reaped here: one dropped while running would be
@@ -84,9 +84,8 @@ def run_curl_processes(ctx, run):
 
 def run_curl_parallel(ctx, run, fresh_connections=False):
     close = ["-H", "Connection: close"] if fresh_connections else []
-    return benchlib.measured(["curl", "-q", "-s", "-S", "-f", "--parallel", "--parallel-max",
-                              str(min(ctx["n"], 300)), "--no-keepalive", "--noproxy", "*", *close,
-                              "-K", ctx["curl_config"]], ctx["env"])
+    return benchlib.measured([*benchlib.CURL, "-f", "--parallel", "--parallel-max", str(min(ctx["n"], 300)),
+                              *close, "-K", ctx["curl_config"]], ctx["env"])
 
 
 def run_curl_parallel_fresh(ctx, run):

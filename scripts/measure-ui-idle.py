@@ -20,24 +20,17 @@ Needs: tmux, btop (apt-get install -y btop), a release build (swift build -c rel
 btop needs at least 80x24 with its default boxes; smaller, it only prints "Terminal size too
 small", which would make it look cheaper than it is.
 """
-import argparse, os, shlex, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, os, shlex, shutil, statistics, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import CLK_TCK, alive, cpu_ticks, dirty_kib, raise_on_termination, rss_kib, spread, warn  # noqa: E402
+from benchlib import (CLK_TCK, Scratch, alive, check_runs, cpu_ticks, dirty_kib, exe_of,  # noqa: E402
+                      find_binary, rss_kib, spread, warn)
 
 PANE_ENV = {"TERM": "tmux-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
 BTOP_MIN = (80, 24)
 
 
 # ---------------------------------------------------------------------------- process tree
-
-def exe_of(pid):
-    """Resolved executable path of pid, or '' if unreadable."""
-    try:
-        return os.path.realpath(f"/proc/{pid}/exe")
-    except OSError:
-        return ""
-
 
 def children_of(pid):
     """Direct children of pid, from every thread's children list."""
@@ -257,13 +250,15 @@ def parse_args():
     parser.add_argument("--warmup", type=float, default=5, help="seconds before sampling starts")
     parser.add_argument("--size", default="120x40", help="terminal size WxH")
     parser.add_argument("--btop-only", action="store_true", help="measure btop alone")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch directory (screens, configs)")
     args = parser.parse_args()
+    check_runs(parser, args)
     try:
         args.width, args.height = (int(x) for x in args.size.lower().split("x"))
     except ValueError:
         parser.error("--size must look like 120x40")
-    if args.seconds < 1 or args.runs < 1 or args.warmup < 0:
-        parser.error("--seconds and --runs must be at least 1, --warmup not negative")
+    if args.seconds < 1 or args.warmup < 0:
+        parser.error("--seconds must be at least 1, --warmup not negative")
     return args
 
 
@@ -271,40 +266,37 @@ def programs_for(args, workdir):
     """name -> (argv, extra env). --extra comes before --db so a subcommand in --extra stays first."""
     programs = {}
     if not args.btop_only:
-        binary = shutil.which(args.cdntop) or (os.path.abspath(args.cdntop)
-                                               if os.access(args.cdntop, os.X_OK) else None)
-        if not binary:
-            sys.exit(f"cdntop binary not found: {args.cdntop} (swift build -c release, or --btop-only)")
+        binary = find_binary(args.cdntop, "swift build -c release, or --btop-only")
         argv = [binary, *shlex.split(args.extra)] + (["--db", os.path.abspath(args.db)] if args.db else [])
         programs["cdntop"] = (argv, {})
-    programs["btop"] = ([shutil.which("btop")], {"XDG_CONFIG_HOME": btop_config(workdir)})
+    programs["btop"] = ([find_binary("btop", "scripts/install-system-packages --benchmarks")],
+                        {"XDG_CONFIG_HOME": btop_config(workdir)})
     return programs
 
 
 def main():
     args = parse_args()
-    for tool in ("tmux", "btop"):
-        if not shutil.which(tool):
-            sys.exit(f"{tool} not found (apt-get install -y {tool})")
+    find_binary("tmux", "scripts/install-system-packages")
     if args.width < BTOP_MIN[0] or args.height < BTOP_MIN[1]:
         warn(f"btop needs at least {BTOP_MIN[0]}x{BTOP_MIN[1]}; at {args.size} it draws no UI")
-    raise_on_termination()  # the finally blocks still kill the tmux server
-    workdir = tempfile.mkdtemp(prefix="cdntop-ui-idle-")
-    programs = programs_for(args, workdir)
-    for name, (argv, _) in programs.items():
-        print(f"{name}: {shlex.join(argv)}")
-    print(f"{args.runs} runs × {args.seconds} s after {args.warmup:g} s warmup, {args.size}, "
-          f"screens in {workdir}", flush=True)
-    results = []
-    try:
-        for run in range(1, args.runs + 1):
-            result = one_run(run, args, programs, workdir)
-            print_run(run, result)
-            results.append(result)
-    except KeyboardInterrupt:
-        print("interrupted; tmux server killed", file=sys.stderr)
-        if not results:
-            sys.exit(130)
+    # The scratch directory holds the configs and last screens; the finally blocks still kill
+    # the tmux server on Ctrl-C or SIGTERM.
+    with Scratch("cdntop-ui-idle-", keep=args.keep) as scratch:
+        workdir = scratch.dir
+        programs = programs_for(args, workdir)
+        for name, (argv, _) in programs.items():
+            print(f"{name}: {shlex.join(argv)}")
+        print(f"{args.runs} runs × {args.seconds} s after {args.warmup:g} s warmup, {args.size}", flush=True)
+        results = []
+        try:
+            for run in range(1, args.runs + 1):
+                result = one_run(run, args, programs, workdir)
+                print_run(run, result)
+                results.append(result)
+        except KeyboardInterrupt:
+            print("interrupted; tmux server killed", file=sys.stderr)
+            if not results:
+                sys.exit(130)
     print_table(results, [*programs, "tmux server"])
 
 

