@@ -108,7 +108,9 @@ public final class DashboardApp {
                     terminal.invalidate()
                 } else if let command = KeyBindings.command(for: key) {
                     let wasFrozen = state.view.frozen
-                    if state.view.site == nil { state.view.site = state.data?.site }
+                    // Switching goes on from the site on screen; pinning it on any other key
+                    // would change the request and reload data the feed already has.
+                    if command == .switchSite, state.view.site == nil { state.view.site = state.data?.site }
                     let effect = state.view.apply(command, endpoints: state.endpoints, sites: state.data?.sites ?? [])
                     if wasFrozen, !state.view.frozen, let held = heldWhileFrozen {
                         state.data = held
@@ -146,13 +148,13 @@ public final class DashboardApp {
             }
             // A notice stays at least two seconds before the next one replaces it, so a burst
             // (several broken theme files, a probe and a store problem) is not lost in a blink.
-            if Date().timeIntervalSince(noticeShownAt) >= 2 || state.notice.map({ $0.until <= Date() }) ?? true,
+            let now = Date()
+            if now.timeIntervalSince(noticeShownAt) >= 2 || state.notice.map({ $0.until <= now }) ?? true,
                let notice = notices.take() {
                 state.notice = notice
-                noticeShownAt = Date()
+                noticeShownAt = now
                 dirty = true
             }
-            let now = Date()
             let second = Int(now.timeIntervalSince1970)
             if second != drawnSecond, !state.view.frozen {
                 state.now = now
