@@ -188,9 +188,10 @@ final class CursesTerminal {
         guard let color, color != .terminalDefault else { return -1 }
         if depth == .truecolor, let (r, g, b) = color.rgb { return Int32(r) << 16 | Int32(g) << 8 | Int32(b) }
         switch color {
-        case .terminalDefault: return -1
         case .ansi(let n), .indexed(let n): return Int32(n)
-        case .rgb(let r, let g, let b): return Int32(Color.nearest256(r, g, b))
+        // Below truecolor `lowered(to:)` has already turned RGB into the palette, and the
+        // default was answered above: neither reaches here.
+        case .rgb, .terminalDefault: return -1
         }
     }
 }

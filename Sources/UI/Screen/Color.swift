@@ -78,7 +78,7 @@ public enum Color: Sendable, Hashable {
     }
 
     /// The closest entry of the 6×6×6 cube or the grey ramp, by squared distance.
-    public static func nearest256(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
+    static func nearest256(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt8 {
         func level(_ value: UInt8) -> Int {
             cubeLevels.indices.min { abs(cubeLevels[$0] - Int(value)) < abs(cubeLevels[$1] - Int(value)) } ?? 0
         }
