@@ -27,18 +27,19 @@ enum RegionTablePanel {
         }
         let labelWidth = min(24, max(8, rows.map { DisplayWidth.of($0.label) }.max() ?? 8))
         let showCounts = rect.width >= 2 + labelWidth + names.count * 19
-        // Cells too narrow for their n: the rule says the range of n behind them instead.
-        PanelText.rule(title, detail: "avg/p95 ms TTFB" + (showCounts ? "" : sampleRange(rows)) + hint,
-                       y: rect.y, in: rect, on: &screen)
         let cellWidth = showCounts ? 18 : 11
         let fitting = max(1, (rect.width - 2 - labelWidth) / (cellWidth + 1))
         let shown = Array(names.prefix(fitting))
+        let shownRows = Array(rows.prefix(max(0, body.height - 1)))
+        // Cells too narrow for their n: the rule says the range of n behind the cells on screen.
+        PanelText.rule(title, detail: "avg/p95 ms TTFB" + (showCounts ? "" : sampleRange(shownRows, endpoints: shown)) + hint,
+                       y: rect.y, in: rect, on: &screen)
         var x = screen.put(DisplayWidth.pad("region", to: labelWidth), x: body.x + 2, y: body.y, role: .heading, clip: body)
         for name in shown {
             x = screen.put(" " + DisplayWidth.pad(name, to: cellWidth, alignRight: true), x: x, y: body.y, role: .heading, clip: body)
         }
         if shown.count < names.count { screen.put(" +\(names.count - shown.count)", x: x, y: body.y, role: .muted, clip: body) }
-        for (index, row) in rows.prefix(max(0, body.height - 1)).enumerated() {
+        for (index, row) in shownRows.enumerated() {
             let y = body.y + 1 + index
             let best = row.best
             x = screen.put(DisplayWidth.pad(row.label, to: labelWidth), x: body.x + 2, y: y, clip: body)
@@ -52,9 +53,10 @@ enum RegionTablePanel {
         }
     }
 
-    /// ", n=10–12 per cell": the successful probes behind the figures of every cell shown.
-    static func sampleRange(_ rows: [RegionTableRow]) -> String {
-        let counts = rows.flatMap(\.cells).compactMap { $0.ttfb?.samples }
+    /// ", n=10–12 per cell": the successful probes behind the figures of every cell shown
+    /// (the rows and endpoint columns that fit).
+    static func sampleRange(_ rows: [RegionTableRow], endpoints: [String]) -> String {
+        let counts = rows.flatMap(\.cells).filter { endpoints.contains($0.endpoint) }.compactMap { $0.ttfb?.samples }
         guard let low = counts.min(), let high = counts.max() else { return "" }
         let range = low == high ? NumberText.count(low) : "\(NumberText.count(low))–\(NumberText.count(high))"
         return ", n=\(range) per cell"
