@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "LabTests", dependencies: ["Lab", "Probe", "CDNTopCore"]),
         .testTarget(name: "UITests", dependencies: ["UI", "TerminalApp", "Store", "CDNTopCore", "TestSupport"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "CLITests", dependencies: ["cdntop", "TestSupport", "Store"]),
+        .testTarget(name: "CLITests", dependencies: ["cdntop", "TestSupport", "Store", "Lab"]),
     ],
     swiftLanguageModes: [.v6]
 )

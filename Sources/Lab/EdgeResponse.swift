@@ -7,7 +7,6 @@ public struct EdgeResponse: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var delayMilliseconds: Double
-    public var cache: CacheStatus?
 
     /// Decides the answer of `edge` at `pop` for a request to `location` (the URL asked for,
     /// used by the redirect loop). Jitter of ±15% keeps percentiles from being flat lines.
@@ -17,19 +16,19 @@ public struct EdgeResponse: Sendable {
         let requestID = String(UInt64.random(in: 0...UInt64.max, using: &random), radix: 16)
         if edge.redirectLoop {
             return EdgeResponse(status: 301, headers: [("Location", location)] + identity(edge, pop: pop, id: requestID),
-                                delayMilliseconds: pop.hitMilliseconds * jitter, cache: nil)
+                                delayMilliseconds: pop.hitMilliseconds * jitter)
         }
         if edge.isOrigin {
             return EdgeResponse(status: 200, headers: identity(edge, pop: pop, id: requestID),
-                                delayMilliseconds: pop.missMilliseconds * jitter, cache: nil)
+                                delayMilliseconds: pop.missMilliseconds * jitter)
         }
         let draw = Double.random(in: 0..<1, using: &random)
         let cache: CacheStatus = draw < edge.hitRatio ? .hit : draw < edge.hitRatio + edge.staleRatio ? .stale : .miss
         let hit = cache != .miss
-        var headers = identity(edge, pop: pop, id: requestID) + cacheHeaders(edge, pop: pop, cache: cache)
+        var headers = identity(edge, pop: pop, id: requestID) + cacheHeaders(edge, cache: cache)
         headers.append(("Age", hit ? String(Int.random(in: 1...3600, using: &random)) : "0"))
         return EdgeResponse(status: 200, headers: headers,
-                            delayMilliseconds: (hit ? pop.hitMilliseconds : pop.missMilliseconds) * jitter, cache: cache)
+                            delayMilliseconds: (hit ? pop.hitMilliseconds : pop.missMilliseconds) * jitter)
     }
 
     /// The headers that fingerprint the provider and name the POP.
@@ -55,7 +54,7 @@ public struct EdgeResponse: Sendable {
         }
     }
 
-    static func cacheHeaders(_ edge: Scenario.Edge, pop: Scenario.PointOfPresence, cache: CacheStatus) -> [(String, String)] {
+    static func cacheHeaders(_ edge: Scenario.Edge, cache: CacheStatus) -> [(String, String)] {
         let word = cache.rawValue
         switch edge.provider {
         case .fastly:

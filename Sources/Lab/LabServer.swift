@@ -9,8 +9,11 @@ import NIOPosix
 /// through `resolve` entries, as anycast routes real users, so one machine stands in for a
 /// fleet of vantage points. Real HTTP on SwiftNIO; the latency a probe sees is injected here.
 public final class LabServer: Sendable {
-    public let scenario: Scenario
-    public let port: Int
+    /// Where each POP listens and what an agent probes: known before anything listens, so
+    /// `cdntop lab --print-config` can print a running lab's config without binding again.
+    public let layout: LabLayout
+    public var scenario: Scenario { layout.scenario }
+    public var port: Int { layout.port }
     private let group: MultiThreadedEventLoopGroup
     private let channels: [any Channel]
 
@@ -32,7 +35,7 @@ public final class LabServer: Sendable {
                                 try channel.pipeline.syncOperations.addHandler(EdgeHandler(edge: edge, pop: pop))
                             }
                         }
-                        .bind(host: address(edge: edgeIndex, region: regionIndex), port: chosenPort).wait()
+                        .bind(host: LabLayout.address(edge: edgeIndex, region: regionIndex), port: chosenPort).wait()
                     chosenPort = channel.localAddress?.port ?? chosenPort
                     channels.append(channel)
                 }
@@ -42,31 +45,13 @@ public final class LabServer: Sendable {
             try? group.syncShutdownGracefully()
             throw error
         }
-        return LabServer(scenario: scenario, port: chosenPort, group: group, channels: channels)
+        return LabServer(layout: LabLayout(scenario: scenario, port: chosenPort), group: group, channels: channels)
     }
 
-    private init(scenario: Scenario, port: Int, group: MultiThreadedEventLoopGroup, channels: [any Channel]) {
-        self.scenario = scenario
-        self.port = port
+    private init(layout: LabLayout, group: MultiThreadedEventLoopGroup, channels: [any Channel]) {
+        self.layout = layout
         self.group = group
         self.channels = channels
-    }
-
-    /// The loopback address of an edge's POP for a region: 127.0.(10 + edge).(1 + region).
-    public static func address(edge: Int, region: Int) -> String {
-        "127.0.\(10 + edge).\(1 + region)"
-    }
-
-    /// The endpoints an agent in `region` probes: one per edge, each host pinned to the POP
-    /// that serves the region, like curl --resolve.
-    public func endpoints(for region: Vantage, interval: Double? = nil) -> [Endpoint] {
-        guard let regionIndex = scenario.regions.firstIndex(of: region) else { return [] }
-        return scenario.edges.enumerated().map { edgeIndex, edge in
-            let host = "\(edge.name).\(scenario.site)"
-            return Endpoint(name: edge.name, site: scenario.site, url: "http://\(host):\(port)/",
-                            isOrigin: edge.isOrigin, interval: interval ?? scenario.interval, timeout: 10,
-                            resolve: ["\(host):\(port):\(Self.address(edge: edgeIndex, region: regionIndex))"])
-        }
     }
 
     public func stop() {
@@ -83,7 +68,6 @@ private final class EdgeHandler: ChannelInboundHandler {
     private let edge: Scenario.Edge
     private let pop: Scenario.PointOfPresence
     private var random = SystemRandomNumberGenerator()
-    private var keepAlive = false
 
     init(edge: Scenario.Edge, pop: Scenario.PointOfPresence) {
         self.edge = edge
@@ -92,17 +76,17 @@ private final class EdgeHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(let request) = unwrapInboundIn(data) else { return }
-        keepAlive = request.isKeepAlive
+        let keepAlive = request.isKeepAlive
         let location = "http://\(request.headers.first(name: "Host") ?? "lab")\(request.uri)"
         let response = EdgeResponse.plan(edge, pop: pop, location: location, using: &random)
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         context.eventLoop.scheduleTask(in: .microseconds(Int64(response.delayMilliseconds * 1000))) {
             let (handler, context) = loopBound.value
-            handler.respond(response, context: context)
+            handler.respond(response, keepAlive: keepAlive, context: context)
         }
     }
 
-    private func respond(_ response: EdgeResponse, context: ChannelHandlerContext) {
+    private func respond(_ response: EdgeResponse, keepAlive: Bool, context: ChannelHandlerContext) {
         let body = context.channel.allocator.buffer(string: response.status == 200 ? "cdntop lab: \(edge.name) at \(pop.code)\n" : "")
         var headers = HTTPHeaders(response.headers)
         headers.add(name: "Content-Length", value: String(body.readableBytes))
@@ -110,7 +94,6 @@ private final class EdgeHandler: ChannelInboundHandler {
         let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        let keepAlive = keepAlive
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
             if !keepAlive { bound.value.close(promise: nil) }
@@ -118,7 +101,34 @@ private final class EdgeHandler: ChannelInboundHandler {
     }
 }
 
-extension LabServer {
+/// A scenario laid out on one port: each (edge, region) POP's loopback address and the
+/// endpoints and config of an agent in each region.
+public struct LabLayout: Sendable {
+    public let scenario: Scenario
+    public let port: Int
+
+    public init(scenario: Scenario, port: Int) {
+        self.scenario = scenario
+        self.port = port
+    }
+
+    /// The loopback address of an edge's POP for a region: 127.0.(10 + edge).(1 + region).
+    public static func address(edge: Int, region: Int) -> String {
+        "127.0.\(10 + edge).\(1 + region)"
+    }
+
+    /// The endpoints an agent in `region` probes: one per edge, each host pinned to the POP
+    /// that serves the region, like curl --resolve.
+    public func endpoints(for region: Vantage) -> [Endpoint] {
+        guard let regionIndex = scenario.regions.firstIndex(of: region) else { return [] }
+        return scenario.edges.enumerated().map { edgeIndex, edge in
+            let host = "\(edge.name).\(scenario.site)"
+            return Endpoint(name: edge.name, site: scenario.site, url: "http://\(host):\(port)/",
+                            isOrigin: edge.isOrigin, interval: scenario.interval, timeout: 10,
+                            resolve: ["\(host):\(port):\(Self.address(edge: edgeIndex, region: regionIndex))"])
+        }
+    }
+
     /// A cdntop config for an agent in `region`, so `cdntop probe` run by hand (or on another
     /// terminal) probes the lab exactly as the demo's own agents do.
     public func config(for region: Vantage) -> String {

@@ -29,7 +29,7 @@ public final class RegionalAgents: Sendable {
     public func start() {
         for (region, stop) in zip(regions, stops) {
             let thread = Thread { [lab, store, finished, self] in
-                let agent = ProbeAgent(endpoints: lab.endpoints(for: region), vantage: region, store: store)
+                let agent = ProbeAgent(endpoints: lab.layout.endpoints(for: region), vantage: region, store: store)
                 agent.onRound = { report in
                     self.rounds.withLock { $0 += 1 }
                     if let error = report.storeError {

@@ -42,14 +42,24 @@ struct LabCommand: ParsableCommand {
 
     @OptionGroup var scenario: ScenarioOption
 
-    @Option(help: "Port for every POP (default: a free one).")
+    @Option(help: "Port for every POP (default: a free one; with --print-config, the running lab's).")
     var port = 0
 
-    @Option(name: .customLong("print-config"), help: ArgumentHelp("Print the config for an agent in REGION and exit.", valueName: "REGION"))
+    @Option(name: .customLong("print-config"), help: ArgumentHelp("Print the config for an agent in REGION of the lab running on --port, and exit.", valueName: "REGION"))
     var printConfig: String?
 
     func run() throws {
         let scenario = try scenario.load()
+        if let printConfig {
+            // Printed from the layout alone: the lab is already listening on these addresses.
+            guard port > 0 else { throw ValidationError("--print-config needs --port: the port the running lab printed") }
+            guard let region = scenario.regions.first(where: { $0.label == printConfig }) else {
+                throw ValidationError("no region \"\(printConfig)\" in the scenario; regions: "
+                                      + scenario.regions.map(\.label).joined(separator: ", "))
+            }
+            StandardOutput().writeLine(LabLayout(scenario: scenario, port: port).config(for: region))
+            return
+        }
         let lab: LabServer
         do {
             lab = try LabServer.start(scenario, port: port)
@@ -57,14 +67,6 @@ struct LabCommand: ParsableCommand {
             throw Failure.exit("cannot start the lab on port \(port): \(error)", status: 1)
         }
         defer { lab.stop() }
-        if let printConfig {
-            guard let region = scenario.regions.first(where: { $0.label == printConfig }) else {
-                throw ValidationError("no region \"\(printConfig)\" in the scenario; regions: "
-                                      + scenario.regions.map(\.label).joined(separator: ", "))
-            }
-            StandardOutput().writeLine(lab.config(for: region))
-            return
-        }
         let stop = StopSignal()
         FileHandle.standardError.write(Data("""
             cdntop lab: scenario \(scenario.name), \(scenario.edges.count) edges × \(scenario.regions.count) regions on port \(lab.port)
@@ -163,7 +165,7 @@ struct DemoCommand: ParsableCommand {
             databasePath: store.path, reportsDirectory: reportsDirectory, window: .fiveMinutes, refresh: 1,
             themeName: theme, braille: false, environment: ProcessInfo.processInfo.environment,
             executablePath: DashboardCommand.executablePath)
-        let agent = ProbeAgent(endpoints: lab.endpoints(for: own), vantage: own, store: store)
+        let agent = ProbeAgent(endpoints: lab.layout.endpoints(for: own), vantage: own, store: store)
         try DashboardCommand.runUI(options: options, store: store, agent: agent)
     }
 }

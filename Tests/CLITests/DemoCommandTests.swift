@@ -1,4 +1,5 @@
 import Foundation
+import Lab
 import Testing
 
 /// `cdntop demo --no-ui` then `cdntop report`: the offline story from a fresh database.
@@ -28,5 +29,25 @@ struct DemoCommandTests {
         #expect(outcome.status != 0)
         #expect(outcome.stderr.contains("--no-ui"))
         #expect(!FileManager.default.fileExists(atPath: cli.databasePath), "nothing created before the refusal")
+    }
+}
+
+/// `cdntop lab --print-config` answers for a lab that is already running: it must not try to
+/// listen on the addresses that lab holds.
+@Suite("cdntop lab --print-config")
+struct LabPrintConfigTests {
+    @Test func printsTheRunningLabsConfigWithoutBindingItsPorts() throws {
+        let scenarioPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scenarios/changelog.toml").path
+        let lab = try LabServer.start(try ScenarioFile.load(path: scenarioPath))
+        defer { lab.stop() }
+        let cli = try CLIRunner()
+        let printed = try cli.run(["lab", "--scenario", scenarioPath, "--print-config", "eu-west", "--port", String(lab.port)])
+        #expect(printed.status == 0, "\(printed.stderr)")
+        let euWest = try #require(lab.scenario.regions.first { $0.label == "eu-west" })
+        #expect(printed.stdout.trimmingCharacters(in: .newlines) == lab.layout.config(for: euWest).trimmingCharacters(in: .newlines))
+        #expect(printed.stdout.contains(":\(lab.port):127.0."), "the POPs on the running lab's port")
+        let portless = try cli.run(["lab", "--scenario", scenarioPath, "--print-config", "eu-west"])
+        #expect(portless.status != 0 && portless.stderr.contains("--port"))
     }
 }

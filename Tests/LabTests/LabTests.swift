@@ -66,7 +66,7 @@ struct LabProbeTests {
         defer { lab.stop() }
         let engine = ProbeEngine()
         for region in scenario.regions {
-            let results = engine.run(lab.endpoints(for: region), vantage: region)
+            let results = engine.run(lab.layout.endpoints(for: region), vantage: region)
             for result in results {
                 let edge = try #require(scenario.edges.first { $0.name == result.endpoint })
                 let pop = try #require(edge.pops[region.label])
@@ -91,7 +91,7 @@ struct LabProbeTests {
         let lab = try LabServer.start(scenario)
         defer { lab.stop() }
         let europe = try #require(scenario.regions.first { $0.label == "eu-west" })
-        let fastly = try #require(lab.endpoints(for: europe).first { $0.name == "fastly" })
+        let fastly = try #require(lab.layout.endpoints(for: europe).first { $0.name == "fastly" })
         let results = ProbeEngine().run(Array(repeating: fastly, count: 40), vantage: europe)
         let hits = results.filter { $0.cache == .hit }, misses = results.filter { $0.cache == .miss }
         #expect(!hits.isEmpty && !misses.isEmpty, "a 50% hit ratio over 40 probes")
