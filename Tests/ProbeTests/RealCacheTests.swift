@@ -14,24 +14,12 @@ import Testing
 @Suite("Real caches: nginx proxy_cache")
 struct RealCacheNginxTests {
     @Test func firstProbeMissesThenTheSecondHits() throws {
-        let origin = try LoopbackHTTPServer.start()
-        defer { origin.stop() }
-        let port = FreePort.next()
-        let nginx = try startNginx(port: port, originPort: origin.port)
-        defer { nginx.stop() }
         // The origin's own Cache-Control outranks proxy_cache_valid: fresh for a minute.
-        let url = "http://127.0.0.1:\(port)/headers?Cache-Control=max-age%3D60"
-
-        let miss = probe(url)
-        let hit = probe(url)
-
-        #expect(miss.ok && hit.ok, "\(miss.errorDetail ?? "") \(hit.errorDetail ?? "")")
-        #expect(miss.provider == .nginx && hit.provider == .nginx)
+        let (miss, hit) = try missThenHit(provider: .nginx) { port, originPort in
+            try startNginx(port: port, originPort: originPort).stop
+        }
         #expect(miss.cache == .miss && miss.cacheRaw == "MISS")
         #expect(hit.cache == .hit && hit.cacheRaw == "HIT")
-        #expect(origin.requestsReceived == 1, "the hit was served from nginx's cache, not the origin")
-        expectNoPOP(miss)
-        expectNoPOP(hit)
     }
 
     /// `proxy_cache_use_stale error` serves the expired copy when the origin refuses
@@ -92,26 +80,39 @@ struct RealCacheNginxTests {
 @Suite("Real caches: Varnish")
 struct RealCacheVarnishTests {
     @Test func firstProbeMissesThenTheSecondHits() throws {
-        let origin = try LoopbackHTTPServer.start()
-        defer { origin.stop() }
-        let port = FreePort.next()
-        let varnish = try VarnishServer.start(port: port, backendPort: origin.port)
-        defer { varnish.stop() }
-        let url = "http://127.0.0.1:\(port)/headers?Cache-Control=max-age%3D60"
-
-        let miss = probe(url)
-        let hit = probe(url)
-
-        #expect(miss.ok && hit.ok, "\(miss.errorDetail ?? "") \(hit.errorDetail ?? "")")
-        #expect(miss.provider == .varnish && hit.provider == .varnish)
+        let (miss, hit) = try missThenHit(provider: .varnish) { port, originPort in
+            try VarnishServer.start(port: port, backendPort: originPort).stop
+        }
         #expect(miss.cache == .miss && transactionIDs(miss).count == 1, "\(miss.cacheRaw ?? "no X-Varnish")")
         #expect(hit.cache == .hit && transactionIDs(hit).count == 2, "\(hit.cacheRaw ?? "no X-Varnish")")
         #expect(hit.headers.last(named: "Via")?.contains("varnish") == true)
         #expect(miss.age == 0)
-        #expect(origin.requestsReceived == 1, "the hit was served from Varnish's cache, not the origin")
-        expectNoPOP(miss)
-        expectNoPOP(hit)
     }
+}
+
+/// Starts a loopback origin and the cache `startCache` puts in front of it (given the cache's
+/// port and the origin's; it returns how to stop the cache), probes a response the origin lets
+/// it keep for a minute twice, and checks what every cache must show: both probes answered,
+/// attributed to `provider`, no POP invented, and the origin asked only once.
+private func missThenHit(provider: Provider, sourceLocation: SourceLocation = #_sourceLocation,
+                         startCache: (_ port: Int, _ originPort: Int) throws -> () -> Void) throws
+    -> (miss: ProbeResult, hit: ProbeResult) {
+    let origin = try LoopbackHTTPServer.start()
+    defer { origin.stop() }
+    let port = FreePort.next()
+    let stopCache = try startCache(port, origin.port)
+    defer { stopCache() }
+    let url = "http://127.0.0.1:\(port)/headers?Cache-Control=max-age%3D60"
+
+    let miss = probe(url)
+    let hit = probe(url)
+
+    #expect(miss.ok && hit.ok, "\(miss.errorDetail ?? "") \(hit.errorDetail ?? "")", sourceLocation: sourceLocation)
+    #expect(miss.provider == provider && hit.provider == provider, sourceLocation: sourceLocation)
+    #expect(origin.requestsReceived == 1, "the hit was served from the cache, not the origin", sourceLocation: sourceLocation)
+    expectNoPOP(miss, sourceLocation: sourceLocation)
+    expectNoPOP(hit, sourceLocation: sourceLocation)
+    return (miss, hit)
 }
 
 /// Probes `url` every 100 ms until `done` holds, and returns every result in order: the last
