@@ -10,7 +10,7 @@ enum HelpOverlay {
         }
         let box = Overlay.box(width: keyWidth + textWidth + 7, height: bindings.count + 5, in: rect)
         Overlay.frame(box, title: "Keys", on: &screen)
-        for (index, binding) in bindings.enumerated() where index < box.height - 5 {
+        for (index, binding) in bindings.enumerated() {
             let y = box.y + 2 + index
             let x = screen.put(DisplayWidth.pad(KeyBindings.keysLabel(binding), to: keyWidth), x: box.x + 2, y: y, role: .key, clip: box)
             screen.put("  " + binding.help, x: x, y: y, role: .overlay, clip: box.inset(dx: 1))

@@ -102,11 +102,16 @@ public struct Screen: Sendable, Hashable {
         }
     }
 
+    /// The rows and columns of `rect` that lie on the screen (empty when none do).
+    private func clipped(_ rect: Rect) -> (rows: Range<Int>, columns: Range<Int>) {
+        let top = max(0, rect.y), left = max(0, rect.x)
+        return (top..<max(top, min(height, rect.maxY)), left..<max(left, min(width, rect.maxX)))
+    }
+
     /// Blanks `rect` as an area of `role` (a bar, an overlay): text drawn on it later keeps
     /// the area's background.
     public mutating func fill(_ rect: Rect, role: Role, character: Character = " ") {
-        let rows = max(0, rect.y)..<max(max(0, rect.y), min(height, rect.maxY))
-        let columns = max(0, rect.x)..<max(max(0, rect.x), min(width, rect.maxX))
+        let (rows, columns) = clipped(rect)
         for y in rows {
             for x in columns {
                 splitWideCharacter(at: y * width + x)
@@ -119,8 +124,9 @@ public struct Screen: Sendable, Hashable {
     /// there takes the role, and coloured text (a status, a sparkline) keeps its colour on the
     /// area's background.
     public mutating func restyle(_ rect: Rect, role: Role) {
-        for y in max(0, rect.y)..<max(max(0, rect.y), min(height, rect.maxY)) {
-            for x in max(0, rect.x)..<max(max(0, rect.x), min(width, rect.maxX)) {
+        let (rows, columns) = clipped(rect)
+        for y in rows {
+            for x in columns {
                 let index = y * width + x
                 if cells[index].role == .text || cells[index].role == .muted { cells[index].role = role }
                 cells[index].backdrop = role
