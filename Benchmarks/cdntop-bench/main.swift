@@ -107,7 +107,7 @@ for window in ReportWindow.allCases where window != .fiveMinutes && window.secon
     var fromRaw = fromRollups
     let rawTime = try measuring.milliseconds(runs: rawRuns) {
         fromRaw = try RawProbeWindows.read(store: store, since: fromRollups.since, until: fromRollups.until,
-                                           bucketSeconds: nil).0
+                                           chart: nil).0
     }
     let same = probesCounted(fromRollups) == probesCounted(fromRaw) ? "same" : "DIFFERENT"
     row("window \(window.rawValue) aggregates, rollups on / off (\(probesCounted(fromRollups)) probes, \(same) count)",
@@ -139,7 +139,7 @@ row("export: stream every probe", "\(Int(Double(exported) / exportTime)) probes/
 let names = GeneratedProbes.endpoints
 func request(_ window: ReportWindow, width: Int) -> DashboardRequest {
     DashboardRequest(site: GeneratedProbes.site, window: window,
-                     sparklineSlices: DashboardLayout.sparklineSlices(width: width, endpointNames: names, braille: false),
+                     chartSlices: DashboardLayout.chartSlices(width: width, endpointNames: names, braille: false),
                      detailEndpoint: nil)
 }
 

@@ -41,19 +41,18 @@ public enum MarkdownReport {
     }
 
     private static func sparklines(_ analysis: SiteAnalysis) -> [String] {
-        guard let scale = Sparkline.scale(analysis.endpoints.map(\.series)) else { return [] }
+        guard let scale = analysis.chartScale else { return [] }
         let width = analysis.endpoints.map(\.endpoint.name.count).max() ?? 0
         var lines = ["", "## TTFB over the window", "", "```text"]
         for summary in analysis.endpoints {
             let label = summary.endpoint.name.padding(toLength: width, withPad: " ", startingAt: 0)
             let median = summary.ttfb.map { "  p50 \(NumberText.milliseconds($0.p50)) ms (n=\(NumberText.count($0.samples)))" }
                 ?? "  no successful probe (n=\(NumberText.count(summary.probes)))"
-            lines.append("\(label)  \(Sparkline.render(summary.series, low: scale.low, high: scale.high))\(median)")
+            lines.append("\(label)  \(Sparkline.render(summary.series, scale: scale))\(median)")
         }
         lines += ["```", "",
-                  "One character = \(analysis.window.sparklineSlice), "
-                  + "median TTFB on one scale for all endpoints: ▁ \(NumberText.milliseconds(scale.low)) ms … "
-                  + "█ \(NumberText.milliseconds(scale.high)) ms; × every probe failed; blank: no probes."]
+                  "One character = \(analysis.chart.phrase), slices on the UTC clock (the newest is still filling), median TTFB on one scale for all endpoints: \(scale.legend); "
+                  + "× every probe failed; blank: no probes."]
         return lines
     }
 

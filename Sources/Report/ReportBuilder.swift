@@ -5,6 +5,8 @@ import Store
 /// Why there is nothing to report: each case says what to do about it.
 public enum ReportError: Error, Equatable, CustomStringConvertible {
     case emptyDatabase(path: String)
+    /// Nothing names a site: no probes, no configured endpoint.
+    case noSites
     case unknownSite(String, known: [String])
     case ambiguousSite(known: [String])
     case emptyWindow(site: String, window: ReportWindow)
@@ -13,6 +15,8 @@ public enum ReportError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .emptyDatabase(let path):
             "nothing to report: the probe database \(path) holds no probes yet; run `cdntop probe` first"
+        case .noSites:
+            "nothing to report: the probe database holds no probes yet; run `cdntop probe` first"
         case .unknownSite(let site, let known):
             "nothing to report: no site \"\(site)\" in the probe database; sites: \(known.joined(separator: ", "))"
         case .ambiguousSite(let known):
@@ -24,27 +28,19 @@ public enum ReportError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Reads what a report needs from the probe database and analyses it: the library call
-/// behind `cdntop report` and the UI's snapshot key.
+/// behind `cdntop report`.
 public enum ReportBuilder {
+    /// Sparkline slices at most: a markdown code block that fits an issue without wrapping.
+    public static let maxSlices = 60
+
     public static func analyze(store: ProbeStore, site: String?, window: ReportWindow,
                                now: Date = Date()) throws -> SiteAnalysis {
         let endpoints = try store.endpoints()
         let sites = Array(Set(endpoints.map(\.site))).sorted()
         guard !sites.isEmpty else { throw ReportError.emptyDatabase(path: store.path) }
-        let chosen: String
-        if let site {
-            guard sites.contains(site) else { throw ReportError.unknownSite(site, known: sites) }
-            chosen = site
-        } else {
-            guard sites.count == 1 else { throw ReportError.ambiguousSite(known: sites) }
-            chosen = sites[0]
-        }
-        let since = now.addingTimeInterval(-window.seconds)
-        let aggregates = try store.windowAggregates(since: since, until: now, site: chosen)
-        let span = RollupSpan(rawValue: Int64(window.sparklineBuckets.bucketSeconds)) ?? .hour
-        let series = try store.timeSeries(since: since, until: now, span: span, site: chosen)
-        let analysis = SiteAnalyzer.analyze(site: chosen, window: window, endpoints: endpoints,
-                                            aggregates: aggregates, series: series)
+        let chosen = try SiteWindowLoader.chooseSite(asked: site, configured: nil, known: sites)
+        let analysis = try SiteWindowLoader.analyze(store: store, site: chosen, window: window, maxSlices: maxSlices,
+                                                    endpoints: endpoints, now: now)
         guard analysis.probes > 0 else { throw ReportError.emptyWindow(site: chosen, window: window) }
         return analysis
     }

@@ -27,28 +27,4 @@ public enum ReportWindow: String, CaseIterable, Sendable, Codable {
         case .month: "last 30 days"
         }
     }
-
-    /// What one sparkline character stands for, in words.
-    public var sparklineSlice: String {
-        switch self {
-        case .fiveMinutes, .hour: "1 minute"
-        case .day: "1 hour"
-        case .week: "3 hours"
-        case .month: "1 day"
-        }
-    }
-
-    /// The rollup bucket (seconds) a sparkline of this window reads, and how many buckets one
-    /// sparkline character merges, so every sparkline has 24–60 characters: wide enough to show
-    /// a trend, narrow enough for a GitHub code block. (Five minutes are five minute buckets:
-    /// minutes are the finest rollup.)
-    public var sparklineBuckets: (bucketSeconds: Int, perCharacter: Int) {
-        switch self {
-        case .fiveMinutes: (60, 1)     // 5 one-minute characters
-        case .hour: (60, 1)        // 60 one-minute characters
-        case .day: (3600, 1)       // 24 one-hour characters
-        case .week: (3600, 3)      // 56 three-hour characters
-        case .month: (86_400, 1)   // 30 one-day characters
-        }
-    }
 }

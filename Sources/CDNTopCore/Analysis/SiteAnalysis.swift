@@ -11,6 +11,10 @@ public struct SiteAnalysis: Sendable, Hashable {
     public var endpoints: [EndpointSummary]
     /// Vantage regions as rows, endpoints as cells.
     public var regions: [RegionRow]
+    /// The POP regions that served as rows, endpoints as cells.
+    public var popRegions: [POPRegionRow]
+    /// How each endpoint's `series` cuts the window into slices.
+    public var chart: ChartSlicing
     /// The site's endpoint marked `origin = true` in the database, whether or not it was
     /// probed in this window.
     public var originEndpoint: StoredEndpoint?
@@ -20,6 +24,19 @@ public struct SiteAnalysis: Sendable, Hashable {
     public var vantages: [Vantage]
 
     public var probes: Int { endpoints.reduce(0) { $0 + $1.probes } }
+
+    /// The round scale every endpoint's chart shares, nil when no slice has a median.
+    public var chartScale: ChartScale? { ChartScale(fitting: endpoints.map(\.series)) }
+}
+
+/// One POP region's row of the region table: every vantage's probes that this region served.
+public struct POPRegionRow: Sendable, Hashable {
+    /// Nil for POPs whose region is unknown (or probes that got no response).
+    public var region: Continent?
+    public var cells: [RegionCell]
+
+    public var label: String { region?.rawValue ?? "unknown POP" }
+    public var best: String? { cells.fastest }
 }
 
 /// One vantage region's row of the region table.

@@ -1,32 +1,36 @@
 import Foundation
 
-/// Builds a `SiteAnalysis` from the store's window aggregates and time series. Pure: the
-/// store reads, this computes, so every number can be tested against hand-made aggregates.
+/// Builds a `SiteAnalysis` from the store's window aggregates and the chart's slices. Pure:
+/// the store reads, this computes, so every number can be tested against hand-made aggregates.
 public enum SiteAnalyzer {
+    /// `series` holds each endpoint's chart points, cut by `chart` (see `ChartSlicing.points`).
     public static func analyze(site: String, window: ReportWindow, endpoints: [StoredEndpoint],
-                               aggregates: WindowAggregates, series: TimeSeries) -> SiteAnalysis {
+                               aggregates: WindowAggregates, chart: ChartSlicing,
+                               series: [String: [SparklinePoint]]) -> SiteAnalysis {
         let ofSite = endpoints.filter { $0.site == site }
         let names = Set(ofSite.map(\.name))
         let byEndpoint = aggregates.byEndpoint
         let summaries = ofSite.compactMap { endpoint -> EndpointSummary? in
             guard let aggregate = byEndpoint[endpoint.name], aggregate.count > 0 else { return nil }
-            return summary(endpoint, aggregate, points: series.points[endpoint.name] ?? [],
-                           series: series, perCharacter: window.sparklineBuckets.perCharacter)
+            return summary(endpoint, aggregate, points: series[endpoint.name] ?? [])
         }
+        let order = summaries.map(\.endpoint.name)
         let origin = summaries.first { $0.endpoint.isOrigin }
         let byVantage = aggregates.byVantage.filter { names.contains($0.key.endpoint) && $0.value.count > 0 }
         return SiteAnalysis(
             site: site, window: window, since: aggregates.since, until: aggregates.until,
             endpoints: summaries,
-            regions: regionRows(byVantage, order: summaries.map(\.endpoint.name)),
+            regions: regionRows(byVantage, order: order),
+            popRegions: popRegionRows(aggregates, order: order),
+            chart: chart,
             originEndpoint: ofSite.first { $0.isOrigin },
             origin: origin,
             originComparisons: comparisons(summaries, origin: origin),
             vantages: Set(byVantage.keys.map(\.vantage)).sorted(by: vantageOrder))
     }
 
-    private static func summary(_ endpoint: StoredEndpoint, _ aggregate: ProbeAggregate, points: [SeriesPoint],
-                                series: TimeSeries, perCharacter: Int) -> EndpointSummary {
+    private static func summary(_ endpoint: StoredEndpoint, _ aggregate: ProbeAggregate,
+                                points: [SparklinePoint]) -> EndpointSummary {
         EndpointSummary(
             endpoint: endpoint,
             provider: aggregate.providers.max { $0.value != $1.value ? $0.value < $1.value : $0.key.rawValue > $1.key.rawValue }?.key,
@@ -39,25 +43,7 @@ public enum SiteAnalyzer {
             pops: Count.sorted(aggregate.pops, by: <),
             httpVersions: Count.sorted(aggregate.httpVersions, by: <),
             errors: Count.sorted(aggregate.errors) { $0.rawValue < $1.rawValue },
-            series: sparkline(points, series: series, perCharacter: perCharacter))
-    }
-
-    /// Merges the series' buckets into sparkline characters covering the whole window, so
-    /// empty slices stay visible as gaps instead of being squeezed out.
-    public static func sparkline(_ points: [SeriesPoint], series: TimeSeries, perCharacter: Int) -> [SparklinePoint] {
-        let slice = Double(series.bucketSeconds * perCharacter)
-        let count = Int((series.until.timeIntervalSince(series.since) / slice).rounded(.up))
-        guard count > 0 else { return [] }
-        var merged = [ProbeAggregate](repeating: ProbeAggregate(), count: count)
-        for point in points {
-            let index = Int(point.start.timeIntervalSince(series.since) / slice)
-            if merged.indices.contains(index) { merged[index].merge(point.aggregate) }
-        }
-        return merged.enumerated().map { index, aggregate in
-            SparklinePoint(start: series.since.addingTimeInterval(Double(index) * slice),
-                           p50: aggregate.ttfb.quantile(0.5).map { $0 / 1000 },
-                           probes: aggregate.count, failed: aggregate.count - aggregate.okCount)
-        }
+            series: points)
     }
 
     private static func regionRows(_ cells: [EndpointVantage: ProbeAggregate], order: [String]) -> [RegionRow] {
@@ -69,6 +55,17 @@ public enum SiteAnalyzer {
                 return RegionCell(endpoint: name, aggregate: aggregate)
             }
             return RegionRow(vantage: vantage, cells: cells)
+        }
+    }
+
+    /// Per POP region that served (continent order, unknown last), all vantages together.
+    private static func popRegionRows(_ aggregates: WindowAggregates, order: [String]) -> [POPRegionRow] {
+        let cells = aggregates.byPOPRegion.filter { order.contains($0.key.endpoint) && $0.value.count > 0 }
+        let regions = Set(cells.keys.map(\.popRegion)).sorted { Continent.rank($0) < Continent.rank($1) }
+        return regions.map { region in
+            POPRegionRow(region: region, cells: order.compactMap { name in
+                cells[EndpointPOPRegion(endpoint: name, popRegion: region)].map { RegionCell(endpoint: name, aggregate: $0) }
+            })
         }
     }
 
