@@ -96,6 +96,9 @@ final class CursesTerminal {
             switch Int32(code) {
             case KEY_UP: return .up
             case KEY_DOWN: return .down
+            case KEY_LEFT: return .left
+            case KEY_RIGHT: return .right
+            case KEY_BACKSPACE: return .backspace
             case KEY_ENTER: return .enter
             case KEY_RESIZE:
                 previous = nil
@@ -108,6 +111,7 @@ final class CursesTerminal {
         case "\r", "\n": return .enter
         case "\t": return .tab
         case "\u{1B}": return .escape
+        case "\u{7F}", "\u{08}": return .backspace
         default: return .character(Character(scalar))
         }
     }

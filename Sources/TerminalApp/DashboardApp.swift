@@ -44,9 +44,10 @@ public struct DashboardError: Error, CustomStringConvertible {
     }
 }
 
-/// The UI loop: keys in, commands applied to the view state, snapshots from the data feed and
-/// the live prober folded in, and a frame drawn when anything visible changed (at most once
-/// per key or data change, plus once a second for the "last probe" clock).
+/// The UI loop: keys in (`DashboardState.handle`), what they ask done (`DashboardEffects`),
+/// snapshots from the data feed and the live prober folded in, and a frame drawn when
+/// anything visible changed (at most once per key or data change, plus once a second for the
+/// "last probe" clock).
 public final class DashboardApp {
     private let options: DashboardOptions
     private let store: ProbeStore
@@ -75,7 +76,7 @@ public final class DashboardApp {
     /// Runs until `q` or SIGINT/SIGTERM/SIGHUP; the terminal is restored on every way out.
     public func run() throws(DashboardError) -> Int32 {
         let monochrome = !(options.environment["NO_COLOR"] ?? "").isEmpty
-        var theme = catalog.theme(named: options.themeName ?? (monochrome ? "mono" : "default")) ?? Theme.builtinDefault
+        let theme = catalog.theme(named: options.themeName ?? (monochrome ? "mono" : "default")) ?? Theme.builtinDefault
         let terminal = try CursesTerminal(theme: theme, environment: options.environment)
         // From here on stderr goes to the log: nothing may write over the screen.
         Log.open(path: DefaultLocations.logFile(environment: options.environment))
@@ -87,9 +88,11 @@ public final class DashboardApp {
         }
         var state = DashboardState(data: nil, view: ViewState(window: options.window, themeName: theme.name),
                                    live: prober?.status ?? LiveStatus(probing: false), now: Date(), braille: options.braille)
-        for problem in catalog.problems { post("theme skipped: \(problem)", problem: true, seconds: 8) }
+        for problem in catalog.problems { notices.post("theme skipped: \(problem)", problem: true, seconds: 8) }
         let feed = DataFeed(store: store, configured: configured, request: request(for: state, terminal.size),
                             refresh: options.refresh)
+        let effects = DashboardEffects(terminal: terminal, catalog: catalog, prober: prober, notices: notices,
+                                       reportsDirectory: options.reportsDirectory, theme: theme)
         feed.start()
         prober?.start()
         defer {
@@ -97,8 +100,6 @@ public final class DashboardApp {
             feed.stop()
         }
 
-        var heldWhileFrozen: DashboardData?
-        var noticeShownAt = Date.distantPast
         var drawnSecond = -1
         var dirty = true
         while quitSignal.number == 0 {
@@ -106,55 +107,26 @@ public final class DashboardApp {
                 dirty = true
                 if key == .resize {
                     terminal.invalidate()
-                } else if let command = KeyBindings.command(for: key) {
-                    let wasFrozen = state.view.frozen
-                    // Switching goes on from the site on screen; pinning it on any other key
-                    // would change the request and reload data the feed already has.
-                    if command == .switchSite, state.view.site == nil { state.view.site = state.data?.site }
-                    let effect = state.view.apply(command, endpoints: state.endpoints, sites: state.data?.sites ?? [])
-                    if wasFrozen, !state.view.frozen, let held = heldWhileFrozen {
-                        state.data = held
-                        heldWhileFrozen = nil
-                    }
-                    switch effect {
-                    case .quit: return 0
-                    case .cycleTheme:
-                        theme = catalog.next(after: theme.name)
-                        state.view.themeName = theme.name
-                        terminal.setTheme(theme)
-                        post("theme: \(theme.name)" + (terminal.depth == .monochrome ? " (no colours on this terminal)" : ""))
-                    case .probe(let endpoints):
-                        guard let prober else {
-                            post("read-only view: probing needs a config (and no --no-probe)", problem: true)
-                            break
-                        }
-                        prober.probe(endpoints.map { names in names.compactMap { state.key($0) } })
-                        post(endpoints.map { "probing \($0.joined(separator: ", "))…" } ?? "probing every endpoint…")
-                    case .writeReport:
-                        writeReport(site: state.data?.site, window: state.view.window)
-                    case .reload, .none:
-                        break
-                    }
+                } else if !effects.perform(state.handle(key), state: &state) {
+                    return 0
                 }
             }
             feed.update(request(for: state, terminal.size))
             if let data = feed.take() {
-                if state.view.frozen { heldWhileFrozen = data } else { state.data = data; dirty = true }
+                state.receive(data)
+                dirty = true
             }
             if let prober, !state.view.frozen {
                 let live = prober.status
                 if live != state.live { state.live = live; dirty = true }
-                for problem in prober.takeProblems() { post(problem, problem: true, seconds: 10) }
+                for problem in prober.takeProblems() { notices.post(problem, problem: true, seconds: 10) }
             }
-            // A notice stays at least two seconds before the next one replaces it, so a burst
-            // (several broken theme files, a probe and a store problem) is not lost in a blink.
-            let now = Date()
-            if now.timeIntervalSince(noticeShownAt) >= 2 || state.notice.map({ $0.until <= now }) ?? true,
-               let notice = notices.take() {
+            if let notice = notices.take() {
                 state.notice = notice
-                noticeShownAt = now
                 dirty = true
             }
+            // Frozen means frozen: the clock behind "last probe 12 s ago" stops too.
+            let now = Date()
             let second = Int(now.timeIntervalSince1970)
             if second != drawnSecond, !state.view.frozen {
                 state.now = now
@@ -174,30 +146,9 @@ public final class DashboardApp {
 
     private func request(for state: DashboardState, _ size: (width: Int, height: Int)) -> DashboardRequest {
         DashboardRequest(site: state.view.site, window: state.view.window,
-                         sparklineSlices: DashboardLayout.sparklineSlices(width: size.width, endpointNames: state.endpoints,
-                                                                          braille: state.braille),
+                         chartSlices: DashboardLayout.chartSlices(width: size.width, endpointNames: state.endpoints,
+                                                                  braille: state.braille),
                          detailEndpoint: state.view.overlay == .detail ? state.selected : nil)
-    }
-
-    private func post(_ text: String, problem: Bool = false, seconds: Double = 6) {
-        notices.post(text, problem: problem, seconds: seconds)
-    }
-
-    /// Writes the snapshot report off the UI thread and posts its path (or the reason it failed).
-    private func writeReport(site: String?, window: ReportWindow) {
-        post("writing the \(window.rawValue) report…", seconds: 30)
-        let store = store, directory = options.reportsDirectory, notices = notices
-        DispatchQueue.global().async {
-            do {
-                let analysis = try ReportBuilder.analyze(store: store, site: site, window: window)
-                let path = try SnapshotWriter.write(analysis, to: directory)
-                Log.write("report written to \(path)")
-                notices.post("report written to \(path)", seconds: 15)
-            } catch {
-                Log.write("report failed: \(error)")
-                notices.post("report not written: \(error)", problem: true, seconds: 15)
-            }
-        }
     }
 
     /// SIGINT, SIGTERM and SIGHUP (a dropped ssh, a killed tmux) end the loop, which restores
@@ -219,16 +170,23 @@ public final class DashboardApp {
     }
 }
 
-/// Messages for the footer from any thread; the UI loop shows them oldest first.
+/// Messages for the footer from any thread. The newest replaces the one on screen at once:
+/// a notice that waited its turn showed the state before the key that caused the next one
+/// (the previous theme's name). Every notice also goes to the log.
 final class NoticeBoard: Sendable {
-    private let queue = Mutex<[Notice]>([])
+    private let newest = Mutex<Notice?>(nil)
 
     func post(_ text: String, problem: Bool = false, seconds: Double = 6) {
-        queue.withLock { $0.insert(Notice(text: text, isProblem: problem, until: Date().addingTimeInterval(seconds)), at: 0) }
+        Log.write((problem ? "problem: " : "notice: ") + text)
+        newest.withLock { $0 = Notice(text: text, isProblem: problem, until: Date().addingTimeInterval(seconds)) }
     }
 
+    /// The notice posted since the last call, if any.
     func take() -> Notice? {
-        queue.withLock { $0.popLast() }
+        newest.withLock { notice in
+            defer { notice = nil }
+            return notice
+        }
     }
 }
 

@@ -73,18 +73,22 @@ enum DashboardFixtures {
 
     /// The data the feed would hand the UI for this history, sized for a `width`-column screen.
     static func data(window: ReportWindow = .hour, width: Int, braille: Bool = false, detail: String? = nil,
-                     store: ProbeStore? = nil) throws -> DashboardData {
+                     store: ProbeStore? = nil, now: Date = now) throws -> DashboardData {
         let store = try store ?? Self.store()
         let names = ["bunny", "cloudflare", "fastly", "origin"]
         let request = DashboardRequest(site: nil, window: window,
-                                       sparklineSlices: DashboardLayout.sparklineSlices(width: width, endpointNames: names, braille: braille),
+                                       chartSlices: DashboardLayout.chartSlices(width: width, endpointNames: names, braille: braille),
                                        detailEndpoint: detail)
         var data = try DashboardLoader.load(request, store: store, configured: [], now: now)
         data.databasePath = "/home/demo/.local/share/cdntop/probes.sqlite"
         return data
     }
 
+    /// The state after the feed delivered `data` (so the chart scale is fitted), then `view`.
     static func state(_ data: DashboardData, view: ViewState = ViewState(), braille: Bool = false) -> DashboardState {
-        DashboardState(data: data, view: view, live: LiveStatus(probing: true), now: now, braille: braille)
+        var state = DashboardState(data: nil, view: ViewState(), live: LiveStatus(probing: true), now: now, braille: braille)
+        state.receive(data)
+        state.view = view
+        return state
     }
 }

@@ -1,7 +1,7 @@
 import CDNTopCore
 import Foundation
 import Testing
-import UI
+@testable import UI
 
 /// The whole screen as a person sees it, at the sizes people use: 80x24 (a default terminal,
 /// a shared tmux pane), 120x40, 200x60 (a recording), in the dark default and in mono.
@@ -30,15 +30,22 @@ struct DashboardSnapshotTests {
         #expect(text.contains("faster than origin"))
     }
 
-    @Test func helpOverlayListsEveryBinding() throws {
+    @Test func helpOverlayListsEveryBindingAndTheLegend() throws {
         var view = ViewState()
         view.overlay = .help
         let data = try DashboardFixtures.data(width: 80)
-        let screen = DashboardRenderer.render(DashboardFixtures.state(data, view: view), width: 80, height: 24)
-        try Snapshots.assertMatches(Snapshots.dump(screen, theme: try Snapshots.theme("mono")), named: "help-80x24")
+        let small = DashboardRenderer.render(DashboardFixtures.state(data, view: view), width: 80, height: 24)
+        try Snapshots.assertMatches(Snapshots.dump(small, theme: try Snapshots.theme("mono")), named: "help-80x24")
+        let large = DashboardRenderer.render(DashboardFixtures.state(data, view: view), width: 200, height: 60)
+        try Snapshots.assertMatches(Snapshots.dump(large, theme: try Snapshots.theme("default")), named: "help-200x60")
         for binding in KeyBindings.all {
-            #expect(screen.text.contains(binding.help), "help lacks \(binding.help)")
+            #expect(small.text.contains(binding.short), "compact help lacks \(binding.short)")
+            #expect(large.text.contains(binding.help), "help lacks \(binding.help)")
         }
+        for entry in HelpOverlay.legend {
+            #expect(large.text.contains(entry.long), "legend lacks \(entry.symbol)")
+        }
+        #expect(small.text.contains("successful probes"), "the small legend says what n counts")
     }
 
     @Test func detailOverlayShowsPhasesHeadersAndErrors() throws {

@@ -64,33 +64,40 @@ struct DashboardLoaderTests {
         #expect(data.analysis?.probes == 60 * 3 * 4)
         #expect(data.latest["fastly"]?.timestamp == DashboardFixtures.now.addingTimeInterval(-60 + 2))
         #expect(data.analysis?.originComparisons.first { $0.endpoint == "bunny" }?.isFaster == true)
-        let sparkline = try #require(data.sparklines["fastly"])
-        #expect(sparkline.count <= DashboardLayout.sparklineSlices(width: 120, endpointNames: data.endpointNames, braille: false))
-        #expect(sparkline.reduce(0) { $0 + $1.probes } == 180)
+        let chart = try #require(data.analysis?.chart)
+        let series = try #require(data.summary(of: "fastly")?.series)
+        #expect(series.count == chart.count)
+        #expect(chart.count <= DashboardLayout.chartSlices(width: 120, endpointNames: data.endpointNames, braille: false))
+        let inChart = DashboardFixtures.probes().filter { $0.endpoint == "fastly" && $0.timestamp >= chart.since && $0.timestamp < chart.until }
+        #expect(series.reduce(0) { $0 + $1.probes } == inChart.count)
     }
 
     /// Five minutes of one-minute rollups would be five characters: the short window reads
-    /// raw probes and fills the sparkline's width.
+    /// raw probes, in round slices of seconds, as many as the chart's width holds.
     @Test func fiveMinuteWindowSlicesRawProbes() throws {
         let data = try DashboardFixtures.data(window: .fiveMinutes, width: 120)
-        let slices = DashboardLayout.sparklineSlices(width: 120, endpointNames: data.endpointNames, braille: false)
-        #expect(data.sparklines["bunny"]?.count == slices)
-        #expect(data.sparklineSliceSeconds == 300 / Double(slices))
-        #expect(data.sparklines["bunny"]?.reduce(0) { $0 + $1.probes } == 5 * 3)
+        let slices = DashboardLayout.chartSlices(width: 120, endpointNames: data.endpointNames, braille: false)
+        let chart = try #require(data.analysis?.chart)
+        #expect(chart.sliceSeconds < 60 && chart.count <= slices)
+        #expect(ChartSlicing(window: .fiveMinutes, until: DashboardFixtures.now, maxSlices: chart.count - 1).sliceSeconds
+                > chart.sliceSeconds, "the shortest round slice that fits was chosen")
+        let inChart = DashboardFixtures.probes().filter { $0.endpoint == "bunny" && $0.timestamp >= chart.since && $0.timestamp < chart.until }
+        #expect(data.summary(of: "bunny")?.series.reduce(0) { $0 + $1.probes } == inChart.count)
     }
 
     @Test func failedSlicesAreNotDrawnAsFast() throws {
-        let points = SparklineSlices.fromProbes([
-            EventDetectorTests.probe(-50, error: .timeout),
+        let chart = ChartSlicing(window: .fiveMinutes, until: DashboardFixtures.now, maxSlices: 5)
+        let points = chart.points(probes: [
+            EventDetectorTests.probe(-250, error: .timeout),
             EventDetectorTests.probe(-10),
-        ], since: DashboardFixtures.now.addingTimeInterval(-60), until: DashboardFixtures.now, slices: 2)
-        #expect(points.map(\.failed) == [1, 0])
-        #expect(points[0].p50 == nil && points[0].probes == 1)
+        ])
+        #expect(points.first?.failed == 1 && points.first?.p50 == nil && points.first?.probes == 1)
+        #expect(points.last?.failed == 0 && points.last?.p50 != nil)
     }
 
     @Test func emptyDatabaseShowsNoSiteYet() throws {
         let store = try DashboardFixtures.store([])
-        let request = DashboardRequest(site: nil, window: .hour, sparklineSlices: 40, detailEndpoint: nil)
+        let request = DashboardRequest(site: nil, window: .hour, chartSlices: 40, detailEndpoint: nil)
         let data = try DashboardLoader.load(request, store: store, configured: [], now: DashboardFixtures.now)
         #expect(data.site == nil)
         let text = DashboardRenderer.render(DashboardFixtures.state(data), width: 80, height: 24).text
@@ -105,7 +112,7 @@ struct DashboardLoaderTests {
 @Suite("Data feed")
 struct DataFeedTests {
     private func request(_ window: ReportWindow) -> DashboardRequest {
-        DashboardRequest(site: nil, window: window, sparklineSlices: 40, detailEndpoint: nil)
+        DashboardRequest(site: nil, window: window, chartSlices: 40, detailEndpoint: nil)
     }
 
     /// Waits up to 5 s for `condition`, checking every 5 ms.

@@ -7,7 +7,7 @@ struct ScreenTests {
         var screen = Screen(width: 10, height: 2)
         let end = screen.put("abcdefghijkl", x: 2, y: 0, clip: Rect(x: 0, y: 0, width: 6, height: 1))
         #expect(end == 6)
-        #expect(screen.text == "  abcd    \n          ")
+        #expect(screen.text == "  abc…    \n          ", "a cut ends in an ellipsis")
     }
 
     @Test func wideCharactersTakeTwoColumnsAndNeverHalfFit() {
@@ -17,7 +17,13 @@ struct ScreenTests {
         #expect(screen[1, 0].continuation)
         var narrow = Screen(width: 3, height: 1)
         narrow.put("東京", x: 0, y: 0)
-        #expect(narrow.text == "東 ")
+        #expect(narrow.text == "東…")
+    }
+
+    @Test func textThatFitsExactlyIsNotMarkedCut() {
+        var screen = Screen(width: 6, height: 1)
+        screen.put("abcdef", x: 0, y: 0)
+        #expect(screen.text == "abcdef")
     }
 
     /// A header can carry an escape sequence; even unsanitized, it must never reach a cell.

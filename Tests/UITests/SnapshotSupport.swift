@@ -29,6 +29,41 @@ enum Snapshots {
             mask.append(line)
         }
         return screen.text + "\n--- attributes (\(theme.name)) ---\n" + mask.joined(separator: "\n") + "\n"
+            + colours(screen, theme: theme)
+    }
+
+    /// The foreground and background colour of every cell under `theme`, one letter per
+    /// colour pair with the key to the letters below, so a colour regression fails a test as
+    /// surely as a text one. Empty for a theme that uses no colour (mono).
+    static func colours(_ screen: Screen, theme: Theme) -> String {
+        var letters: [String: Character] = [:]
+        var key: [String] = []
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        var rows: [String] = []
+        for y in 0..<screen.height {
+            var line = ""
+            for x in 0..<screen.width where !screen[x, y].continuation {
+                let style = theme.style(screen[x, y].role, on: screen[x, y].backdrop)
+                let pair = "\(name(style.foreground))/\(name(style.background))"
+                if letters[pair] == nil {
+                    letters[pair] = alphabet[min(letters.count, alphabet.count - 1)]
+                    key.append("\(alphabet[min(letters.count - 1, alphabet.count - 1)]) \(pair)")
+                }
+                line.append(letters[pair] ?? "?")
+            }
+            rows.append(line)
+        }
+        guard letters.keys.contains(where: { $0 != "default/default" }) else { return "" }
+        return "--- colours fg/bg (\(theme.name)) ---\n" + rows.joined(separator: "\n") + "\n" + key.joined(separator: "\n") + "\n"
+    }
+
+    private static func name(_ colour: Color) -> String {
+        switch colour {
+        case .terminalDefault: "default"
+        case .ansi(let n): "ansi\(n)"
+        case .indexed(let n): "\(n)"
+        case .rgb(let r, let g, let b): String(format: "#%02x%02x%02x", r, g, b)
+        }
     }
 
     static func assertMatches(_ text: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {

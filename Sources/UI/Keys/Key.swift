@@ -4,6 +4,9 @@ public enum Key: Sendable, Hashable {
     case character(Character)
     case up
     case down
+    case left
+    case right
+    case backspace
     case enter
     case tab
     case escape
@@ -15,6 +18,9 @@ public enum Key: Sendable, Hashable {
         case .character(let character): String(character)
         case .up: "↑"
         case .down: "↓"
+        case .left: "←"
+        case .right: "→"
+        case .backspace: "Backspace"
         case .enter: "Enter"
         case .tab: "Tab"
         case .escape: "Esc"
@@ -33,6 +39,10 @@ public enum Command: Sendable, Hashable, CaseIterable {
     case selectNext
     case openDetail
     case switchRegionView
+    case scrollRegionsLeft
+    case scrollRegionsRight
+    case cycleSort
+    case editFilter
     case switchSite
     case toggleFreeze
     case cycleTheme

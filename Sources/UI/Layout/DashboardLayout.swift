@@ -1,11 +1,19 @@
-/// Where each panel goes at a given terminal size. Panels are stacked top to bottom; at 110
-/// columns and up the hit-ratio gauges and the region table sit side by side. Each panel gets
-/// its minimum first, then what it asks for in priority order (endpoints, regions, hit ratio,
-/// origin), and the events log takes the rest — so at 80x24 nothing overlaps, and at 240x70
-/// everything has room.
+/// Where each panel goes at a given terminal size, using the whole terminal.
+///
+/// Panels are stacked top to bottom; the hit-ratio gauges and the region table sit side by side
+/// when the terminal is wide enough for the region table to show every endpoint in half of it.
+/// Each panel gets its minimum first, then what it asks for in priority order (endpoints,
+/// origin, regions, hit ratio), and the events log takes the rest — so at 80x24 nothing
+/// overlaps. Height to spare then makes each endpoint's chart taller: up to three rows while the
+/// events log keeps its first lines, more only when the log has room for all it holds.
 public struct DashboardLayout: Sendable, Hashable {
     public static let minimum = (width: 60, height: 16)
     static let sideBySideWidth = 110
+    /// The tallest chart per endpoint, and the tallest one allowed to cost events lines.
+    static let maxChartRows = 6
+    static let chartRowsBeforeEvents = 3
+    /// Events lines kept before charts grow past `chartRowsBeforeEvents`.
+    static let eventsKept = 6
 
     public var header: Rect
     public var endpoints: Rect
@@ -14,37 +22,62 @@ public struct DashboardLayout: Sendable, Hashable {
     public var origin: Rect
     public var events: Rect
     public var footer: Rect
+    /// Rows each endpoint's chart takes.
+    public var chartRows: Int
+    /// True when every panel got all the rows its content asks for.
+    var complete: Bool
 
     public static func fits(width: Int, height: Int) -> Bool {
         width >= minimum.width && height >= minimum.height
     }
 
     init(_ state: DashboardState, width: Int, height: Int) {
+        let eventsWanted = 1 + max(1, state.data?.events.count ?? 1)
+        var chosen = DashboardLayout(state, width: width, height: height, chartRows: 1)
+        for rows in stride(from: Self.maxChartRows, through: 2, by: -1) {
+            let candidate = DashboardLayout(state, width: width, height: height, chartRows: rows)
+            let eventsNeeded = rows <= Self.chartRowsBeforeEvents ? min(eventsWanted, Self.eventsKept + 1) : eventsWanted
+            if candidate.complete, candidate.events.height >= eventsNeeded {
+                chosen = candidate
+                break
+            }
+        }
+        self = chosen
+    }
+
+    private init(_ state: DashboardState, width: Int, height: Int, chartRows: Int) {
+        self.chartRows = chartRows
         header = Rect(x: 0, y: 0, width: width, height: 1)
         footer = Rect(x: 0, y: height - 1, width: width, height: 1)
         var top = 1
         var left = height - 2
+        var complete = true
         /// Up to `wanted` rows, none when fewer than `minimum` remain: a panel squeezed below
         /// its title and one line of content is left out, and its rows go to the events log.
         func take(_ wanted: Int, minimum: Int = 2) -> Int {
             let rows = min(left, wanted)
-            guard rows >= min(minimum, wanted) else { return 0 }
+            guard rows >= min(minimum, wanted) else { complete = complete && wanted == 0; return 0 }
+            if rows < wanted { complete = false }
             left -= rows
             return rows
         }
         let endpointCount = max(1, state.endpoints.count)
-        let endpointRows = take(min(EndpointTablePanel.height(endpoints: endpointCount), max(5, left / 2)))
+        let endpointWanted = EndpointTablePanel.height(endpoints: endpointCount, chartRows: chartRows)
+        let endpointRows = take(min(endpointWanted, max(5, left / 2)))
+        if endpointRows < endpointWanted { complete = false }
         endpoints = Rect(x: 0, y: top, width: width, height: endpointRows)
         top += endpointRows
 
         // The comparison with the origin is the story, but one line per CDN on a narrow screen
         // must not starve the tables: at most a quarter of what is left.
-        let originRows = take(min(OriginComparisonPanel.height(state, width: width - 2), max(2, left / 4)))
+        let originWanted = OriginComparisonPanel.height(state, width: width - 2)
+        let originRows = take(min(originWanted, max(2, left / 4)))
+        if originRows < originWanted { complete = false }
         let regionWanted = RegionTablePanel.height(state)
         let hitWanted = HitRatioPanel.height(endpoints: state.data?.analysis?.endpoints.count ?? 1)
-        if width >= Self.sideBySideWidth {
+        let half = width / 2
+        if width >= Self.sideBySideWidth, RegionTablePanel.fullWidth(state) <= width - half {
             let rows = take(max(regionWanted, hitWanted))
-            let half = width / 2
             hitRatio = Rect(x: 0, y: top, width: half - 1, height: rows)
             regions = Rect(x: half, y: top, width: width - half, height: rows)
             top += rows
@@ -60,12 +93,13 @@ public struct DashboardLayout: Sendable, Hashable {
         }
         origin = Rect(x: 0, y: top, width: width, height: originRows)
         top += originRows
-        events = Rect(x: 0, y: top, width: width, height: take(left))
+        events = Rect(x: 0, y: top, width: width, height: left)
+        self.complete = complete
     }
 
-    /// How many sparkline slices the endpoint table shows at `width`: the data feed asks the
-    /// database for exactly that many, so a wider terminal shows finer history.
-    public static func sparklineSlices(width: Int, endpointNames: [String], braille: Bool) -> Int {
+    /// How many chart slices the endpoint table shows at `width`: the data feed asks the
+    /// database for at most that many, so a wider terminal shows finer history.
+    public static func chartSlices(width: Int, endpointNames: [String], braille: Bool) -> Int {
         let columns = EndpointColumns(width: width, longestName: endpointNames.map(DisplayWidth.of).max() ?? 6)
         return max(1, columns.spark * (braille ? 2 : 1))
     }
@@ -81,7 +115,7 @@ public enum DashboardRenderer {
         }
         let layout = DashboardLayout(state, width: width, height: height)
         HeaderPanel.draw(state, in: layout.header, on: &screen)
-        EndpointTablePanel.draw(state, in: layout.endpoints, on: &screen)
+        EndpointTablePanel.draw(state, chartRows: layout.chartRows, in: layout.endpoints, on: &screen)
         HitRatioPanel.draw(state, in: layout.hitRatio, on: &screen)
         RegionTablePanel.draw(state, in: layout.regions, on: &screen)
         OriginComparisonPanel.draw(state, in: layout.origin, on: &screen)

@@ -1,56 +1,83 @@
 import CDNTopCore
 import Foundation
 
-/// The per-provider rows: name, provider, TTFB sparkline over the window, last / p50 / p95
-/// with the sample count, the last probe's status and the POP that served it.
+/// The per-provider rows: name, provider, TTFB chart over the window, last / avg / p50 / p95
+/// with the sample count, the last probe's status and the POP that served it. With room to
+/// spare each row's chart grows taller (`chartRows`), on one scale printed in the rule.
 enum EndpointTablePanel {
-    /// Rows the panel needs for `count` endpoints: rule, headings, one per endpoint.
-    static func height(endpoints count: Int) -> Int { 2 + max(1, count) }
+    /// Rows the panel needs for `count` endpoints: rule, headings, `chartRows` per endpoint.
+    static func height(endpoints count: Int, chartRows: Int = 1) -> Int { 2 + max(1, count) * max(1, chartRows) }
 
-    static func draw(_ state: DashboardState, in rect: Rect, on screen: inout Screen) {
+    static func draw(_ state: DashboardState, chartRows: Int, in rect: Rect, on screen: inout Screen) {
         guard rect.height > 0 else { return }
         let names = state.endpoints
         let columns = EndpointColumns(width: rect.width, longestName: names.map(DisplayWidth.of).max() ?? 6)
-        let window = state.data?.window ?? state.view.window
-        // A braille character holds two slices.
-        let slice = PanelText.span((state.data?.sparklineSliceSeconds ?? 60) * (state.braille ? 2 : 1))
-        PanelText.rule("Endpoints", detail: "TTFB ms, \(window.phrase), 1 char = \(slice)", y: rect.y, in: rect, on: &screen)
+        PanelText.rule("Endpoints", detail: ruleDetail(state, chart: columns.spark > 0), y: rect.y, in: rect, on: &screen)
         guard rect.height > 1 else { return }
         drawHeadings(columns, y: rect.y + 1, in: rect, on: &screen)
-        let rows = rect.rows(2, rect.height - 2)
+        let body = rect.rows(2, rect.height - 2)
         guard !names.isEmpty else {
-            let message = state.data == nil ? "reading the probe database…"
-                : "no probes yet: run `cdntop probe`, or press p to probe now"
-            screen.put(message, x: rows.x + 2, y: rows.y, role: .muted, clip: rows)
+            screen.put(emptyMessage(state), x: body.x + 2, y: body.y, role: .muted, clip: body)
             return
         }
-        let scale = Sparkline.scale(names.compactMap { state.data?.sparklines[$0] })
+        let rowHeight = max(1, min(chartRows, body.height))
+        let visible = max(1, body.height / rowHeight)
         let selected = state.selected
-        let first = scrollOffset(names: names, selected: selected, visible: rows.height)
-        for (row, name) in names.dropFirst(first).prefix(rows.height).enumerated() {
-            let y = rows.y + row
-            drawRow(name, state: state, columns: columns, scale: scale, y: y, in: rows, on: &screen)
+        let first = scrollOffset(names: names, selected: selected, visible: visible)
+        let hidden = names.count - min(visible, names.count - first)
+        // The last row gives way to the marker when rows are hidden.
+        let drawn = hidden > 0 ? max(0, visible - 1) : visible
+        for (index, name) in names.dropFirst(first).prefix(drawn).enumerated() {
+            let row = Rect(x: body.x, y: body.y + index * rowHeight, width: body.width, height: rowHeight)
+            drawRow(name, state: state, columns: columns, in: row, on: &screen)
             if name == selected {
-                screen.restyle(Rect(x: rows.x, y: y, width: rows.width, height: 1), role: .selected)
-                screen.put("▸", x: rows.x, y: y, role: .selected, clip: rows)
+                screen.restyle(row, role: .selected)
+                screen.put("▸", x: row.x, y: row.y, role: .selected, clip: row)
             }
         }
-        if names.count > rows.height {
-            screen.put("↕\(names.count)", x: rows.maxX - 3 - String(names.count).count, y: rect.y, role: .muted, clip: rect)
+        if hidden > 0 {
+            let above = first, below = names.count - first - drawn
+            let parts = [above > 0 ? "\(above) above" : nil, below > 0 ? "\(below) below" : nil].compactMap { $0 }
+            PanelText.more(names.count - drawn, detail: parts.joined(separator: ", ") + " · ↑↓ scroll",
+                           y: body.y + drawn * rowHeight, in: body, on: &screen)
         }
+    }
+
+    /// "TTFB ms, last hour, 1 char = 1 min, ▁ 50 ms … █ 300 ms · sorted by p95 · filter "fa"".
+    /// `chart` false: the terminal is too narrow for the chart column, so no scale is shown.
+    static func ruleDetail(_ state: DashboardState, chart shown: Bool) -> String {
+        let window = state.data?.window ?? state.view.window
+        var parts = ["TTFB ms, \(window.phrase)"]
+        if shown, let chart = state.data?.analysis?.chart {
+            parts[0] += ", 1 char = " + (state.braille ? "2 × " : "") + chart.phrase
+        }
+        if shown, let scale = state.chartScale { parts.append(scale.legend) }
+        if state.view.sort != .configured { parts.append("sorted by \(state.view.sort.rawValue)") }
+        if !state.view.filter.isEmpty { parts.append("filter \"\(state.view.filter)\"") }
+        return parts.joined(separator: " · ")
+    }
+
+    /// What an empty table says: the probe key is offered only where it works.
+    static func emptyMessage(_ state: DashboardState) -> String {
+        guard state.data != nil else { return "reading the probe database…" }
+        if !state.view.filter.isEmpty { return "no endpoint matches \"\(state.view.filter)\" · / then Esc clears the filter" }
+        return state.live.probing ? "no probes yet: press p to probe now"
+            : "no probes yet: run `cdntop probe` (this view only reads the database)"
     }
 
     /// Keeps the selected row on screen when there are more endpoints than rows.
     static func scrollOffset(names: [String], selected: String?, visible: Int) -> Int {
         guard visible > 0, names.count > visible, let index = selected.flatMap(names.firstIndex(of:)) else { return 0 }
-        return min(names.count - visible, max(0, index - visible + 1))
+        // One row is the "+N more" marker while rows are hidden.
+        let rows = max(1, visible - 1)
+        return min(names.count - rows, max(0, index - rows + 1))
     }
 
     private static func drawHeadings(_ columns: EndpointColumns, y: Int, in rect: Rect, on screen: inout Screen) {
         var cells: [(String, Int, Bool)] = [("endpoint", columns.name, false)]
         if columns.provider > 0 { cells.append(("provider", columns.provider, false)) }
         cells += [("TTFB over the window", columns.spark, false), ("last", columns.number, true),
-                  ("avg", columns.extra, true), ("p50", columns.number, true), ("p95", columns.number, true),
+                  ("avg", columns.number, true), ("p50", columns.number, true), ("p95", columns.number, true),
                   ("p99", columns.extra, true), ("n", columns.count, true), ("ok", columns.extra, true),
                   ("status", columns.status, false)]
         if columns.pop > 0 { cells.append(("POP", columns.pop, false)) }
@@ -63,9 +90,10 @@ enum EndpointTablePanel {
     }
 
     private static func drawRow(_ name: String, state: DashboardState, columns: EndpointColumns,
-                                scale: (low: Double, high: Double)?, y: Int, in rect: Rect, on screen: inout Screen) {
+                                in rect: Rect, on screen: inout Screen) {
         let summary = state.data?.summary(of: name)
         let latest = state.latest(name)
+        let y = rect.y
         var x = rect.x + EndpointColumns.marker
         func cell(_ text: String, _ width: Int, _ role: Role = .text, right: Bool = false) {
             guard width > 0 else { return }
@@ -74,20 +102,26 @@ enum EndpointTablePanel {
         }
         let isOrigin = summary?.endpoint.isOrigin ?? latest?.isOrigin ?? false
         cell(name, columns.name, isOrigin ? .muted : .text)
+        let provider = isOrigin ? "origin" : PanelText.provider(summary?.provider ?? latest?.provider)
         if columns.provider > 0 {
-            cell(isOrigin ? "origin" : PanelText.provider(summary?.provider ?? latest?.provider), columns.provider, .muted)
+            cell(provider, columns.provider, .muted)
+        } else if rect.height > 1 {
+            screen.put(DisplayWidth.pad(provider, to: columns.name), x: rect.x + EndpointColumns.marker, y: y + 1,
+                       role: .muted, clip: rect)
         }
-        SparklineCells.draw(state.data?.sparklines[name] ?? [], braille: state.braille, scale: scale,
-                            x: x, y: y, width: columns.spark, on: &screen)
+        SparklineCells.draw(summary?.series ?? [], braille: state.braille, scale: state.chartScale,
+                            in: Rect(x: x, y: y, width: columns.spark, height: rect.height), on: &screen)
         x += columns.spark + EndpointColumns.gap
         let last: String
         if let latest, latest.ok { last = PanelText.ms(Double(latest.timings.ttfb) / 1000) } else { last = latest == nil ? "—" : "×" }
         cell(last, columns.number, latest.map { $0.ok ? .text : .bad } ?? .muted, right: true)
-        cell(PanelText.ms(summary?.ttfb?.average), columns.extra, right: true)
+        cell(PanelText.ms(summary?.ttfb?.average), columns.number, right: true)
         cell(PanelText.ms(summary?.ttfb?.p50), columns.number, right: true)
         cell(PanelText.ms(summary?.ttfb?.p95), columns.number, right: true)
         cell(PanelText.ms(summary?.ttfb?.p99), columns.extra, right: true)
-        cell(NumberText.count(summary?.ttfb?.samples ?? 0), columns.count, .muted, right: true)
+        // n counts the successful probes the latency figures rest on; with failures it says
+        // "ok/all" so a failing endpoint never shows a bare 0 beside a thousand probes.
+        cell(sampleText(summary, width: columns.count), columns.count, (summary?.failed ?? 0) > 0 ? .warn : .muted, right: true)
         let success = summary?.successRatio
         cell(success.map(NumberText.percent) ?? "—", columns.extra, (success ?? 1) < 0.99 ? .warn : .muted, right: true)
         let (status, role) = statusText(name, latest: latest, state: state)
@@ -95,6 +129,15 @@ enum EndpointTablePanel {
         if columns.pop > 0 {
             cell(latest?.pop ?? "—", columns.pop, latest?.pop == nil ? .muted : .text)
         }
+    }
+
+    /// "180" when every probe succeeded, "0/1,157" when some failed (successful of all
+    /// probes), or the successful count alone in the warning role where that does not fit.
+    static func sampleText(_ summary: EndpointSummary?, width: Int) -> String {
+        guard let summary else { return "0" }
+        let ok = NumberText.count(summary.ttfb?.samples ?? 0)
+        let both = "\(ok)/\(NumberText.count(summary.probes))"
+        return summary.failed > 0 && DisplayWidth.of(both) <= width ? both : ok
     }
 
     /// "200 HIT", "503 MISS", "timeout", "probing…": the last probe at a glance.

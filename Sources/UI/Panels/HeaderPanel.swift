@@ -66,6 +66,12 @@ enum FooterPanel {
             screen.put(notice.text, x: x, y: rect.y, role: notice.isProblem ? .bad : .busy, clip: rect)
             return
         }
+        if state.view.editingFilter {
+            x = screen.put("/ filter: ", x: x, y: rect.y, role: .key, clip: rect)
+            x = screen.put(state.view.filter + "▏", x: x, y: rect.y, role: .footer, clip: rect)
+            screen.put("  Enter keeps it · Esc clears it", x: x, y: rect.y, role: .muted, clip: rect)
+            return
+        }
         if let problem = state.data?.problem {
             screen.put("database: " + problem, x: x, y: rect.y, role: .bad, clip: rect)
             return

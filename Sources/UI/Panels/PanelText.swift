@@ -16,6 +16,14 @@ enum PanelText {
         }
     }
 
+    /// "+3 more (2 above, 1 below)": the line a panel ends with when it cannot show every row,
+    /// so nothing leaves the screen without saying so.
+    static func more(_ count: Int, detail: String = "", y: Int, in rect: Rect, on screen: inout Screen) {
+        guard count > 0 else { return }
+        screen.put("+\(NumberText.count(count)) more" + (detail.isEmpty ? "" : " (\(detail))"),
+                   x: rect.x + 2, y: y, role: .muted, clip: rect)
+    }
+
     /// "12 s ago", "4 min ago", "3 h ago": the age of the last round at a glance.
     static func age(_ seconds: Double) -> String {
         let value = max(0, seconds)

@@ -65,7 +65,8 @@ public struct Screen: Sendable, Hashable {
     }
 
     /// Writes `text` at (x, y) in `role`, clipped to `clip` (the whole screen by default),
-    /// and returns the column after the last character written.
+    /// and returns the column after the last character written. Text cut at the right edge
+    /// ends in "…", so a reader knows there was more.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, role: Role = .text, clip: Rect? = nil) -> Int {
         let bounds = clip ?? Rect(x: 0, y: 0, width: width, height: height)
@@ -75,7 +76,10 @@ public struct Screen: Sendable, Hashable {
         for character in text {
             let columns = DisplayWidth.of(character)
             guard columns > 0 else { continue }
-            if column + columns > right { break }
+            if column + columns > right {
+                markCut(y: y, right: right, left: max(x, bounds.x, 0), role: role)
+                break
+            }
             if column >= max(0, bounds.x) {
                 let index = y * width + column
                 splitWideCharacter(at: index)
@@ -88,6 +92,16 @@ public struct Screen: Sendable, Hashable {
             column += columns
         }
         return column
+    }
+
+    /// Ends a cut line in "…" on its last visible column (written by this call, so a cut never
+    /// marks another panel's cell).
+    private mutating func markCut(y: Int, right: Int, left: Int, role: Role) {
+        let last = right - 1
+        guard last >= left, last < width else { return }
+        let index = y * width + last
+        splitWideCharacter(at: index)
+        cells[index] = Cell("…", role: role, backdrop: cells[index].backdrop)
     }
 
     /// Before a cell is overwritten: if it is half of a wide character, the other half becomes

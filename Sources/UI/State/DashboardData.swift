@@ -16,11 +16,6 @@ public struct DashboardData: Sendable {
     /// Endpoints of the site, in the order rows are drawn: the analysis' endpoints, then
     /// endpoints known from the database or config but silent in this window.
     public var endpointNames: [String]
-    /// Per endpoint, the TTFB sparkline sized for the screen, and what one character covers.
-    public var sparklines: [String: [SparklinePoint]]
-    public var sparklineSliceSeconds: Double
-    /// The POP-region view of the region table.
-    public var popRegionRows: [RegionTableRow]
     /// The newest probe of each endpoint, whatever the window.
     public var latest: [String: ProbeResult]
     /// Newest first.
@@ -35,8 +30,7 @@ public struct DashboardData: Sendable {
 
     public init(databasePath: String, sites: [String] = [], site: String? = nil, window: ReportWindow,
                 analysis: SiteAnalysis? = nil, endpointNames: [String] = [],
-                sparklines: [String: [SparklinePoint]] = [:], sparklineSliceSeconds: Double = 60,
-                popRegionRows: [RegionTableRow] = [], latest: [String: ProbeResult] = [:],
+                latest: [String: ProbeResult] = [:],
                 events: [DashboardEvent] = [], detailHeaders: [HTTPHeader] = [],
                 loadedAt: Date, problem: String? = nil) {
         self.databasePath = databasePath
@@ -45,9 +39,6 @@ public struct DashboardData: Sendable {
         self.window = window
         self.analysis = analysis
         self.endpointNames = endpointNames
-        self.sparklines = sparklines
-        self.sparklineSliceSeconds = sparklineSliceSeconds
-        self.popRegionRows = popRegionRows
         self.latest = latest
         self.events = events
         self.detailHeaders = detailHeaders
@@ -89,15 +80,8 @@ public struct RegionTableRow: Sendable, Hashable {
         }
     }
 
-    /// The POP view's rows: per POP region (continent order, unknown last), all vantages together.
-    public static func popRegionRows(_ aggregates: WindowAggregates, order: [String]) -> [RegionTableRow] {
-        let cells = aggregates.byPOPRegion.filter { order.contains($0.key.endpoint) && $0.value.count > 0 }
-        let regions = Set(cells.keys.map(\.popRegion)).sorted { Continent.rank($0) < Continent.rank($1) }
-        return regions.map { region in
-            RegionTableRow(label: region?.rawValue ?? "unknown POP", cells: order.compactMap { name in
-                guard let aggregate = cells[EndpointPOPRegion(endpoint: name, popRegion: region)] else { return nil }
-                return RegionCell(endpoint: name, aggregate: aggregate)
-            })
-        }
+    /// The POP view's rows, from the analysis.
+    public static func popRegionRows(_ analysis: SiteAnalysis) -> [RegionTableRow] {
+        analysis.popRegions.map { RegionTableRow(label: $0.label, cells: $0.cells) }
     }
 }

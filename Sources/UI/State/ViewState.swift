@@ -14,6 +14,15 @@ public struct ViewState: Sendable, Hashable {
         case detail
     }
 
+    /// The orders `o` cycles the endpoint rows through.
+    public enum EndpointSort: String, Sendable, Hashable, CaseIterable {
+        case configured = "as configured"
+        case p50
+        case p95
+        case hitRatio = "hit ratio"
+        case failures
+    }
+
     /// Windows the `w` key cycles through.
     public static let windows: [ReportWindow] = [.fiveMinutes, .hour, .day, .week, .month]
 
@@ -26,6 +35,13 @@ public struct ViewState: Sendable, Hashable {
     public var overlay: Overlay?
     public var frozen = false
     public var themeName: String
+    public var sort: EndpointSort = .configured
+    /// Rows whose endpoint name or provider contain this text (case-insensitive); empty: all.
+    public var filter = ""
+    /// True while `/` is taking the filter's text: keys type into it instead of commanding.
+    public var editingFilter = false
+    /// The region table's first scrolled endpoint column (the origin's column stays put).
+    public var regionOffset = 0
 
     public init(window: ReportWindow = .hour, site: String? = nil, themeName: String = "default") {
         self.window = window
@@ -71,6 +87,16 @@ public struct ViewState: Sendable, Hashable {
             return .reload
         case .switchRegionView:
             regionView = regionView == .vantage ? .popRegion : .vantage
+        case .scrollRegionsLeft:
+            regionOffset = max(0, regionOffset - 1)
+        case .scrollRegionsRight:
+            // The panel clamps it to the columns that exist at the width it draws.
+            regionOffset = min(regionOffset + 1, max(0, endpoints.count - 1))
+        case .cycleSort:
+            let all = EndpointSort.allCases
+            sort = all[((all.firstIndex(of: sort) ?? 0) + 1) % all.count]
+        case .editFilter:
+            editingFilter = true
         case .switchSite:
             guard sites.count > 1 else { return .none }
             let index = site.flatMap { sites.firstIndex(of: $0) } ?? 0
@@ -91,6 +117,25 @@ public struct ViewState: Sendable, Hashable {
             return .writeReport
         }
         return .none
+    }
+
+    /// A key while the filter is being typed: characters extend it, Backspace shortens it,
+    /// Enter keeps it, Esc clears it. Returns false for keys that mean nothing there.
+    public mutating func typeIntoFilter(_ key: Key) -> Bool {
+        switch key {
+        case .character(let character) where !character.isNewline:
+            filter.append(character)
+        case .backspace:
+            if !filter.isEmpty { filter.removeLast() }
+        case .enter:
+            editingFilter = false
+        case .escape:
+            filter = ""
+            editingFilter = false
+        default:
+            return false
+        }
+        return true
     }
 
     /// The selection if it is still on screen, else the first row.
