@@ -146,7 +146,7 @@ public final class DashboardApp {
 
     private func request(for state: DashboardState, _ size: (width: Int, height: Int)) -> DashboardRequest {
         DashboardRequest(site: state.view.site, window: state.view.window,
-                         chartSlices: DashboardLayout.chartSlices(width: size.width, endpointNames: state.endpoints,
+                         chartSlices: DashboardLayout.chartSlices(width: size.width, endpointNames: state.data?.endpointNames ?? [],
                                                                   braille: state.braille),
                          detailEndpoint: state.view.overlay == .detail ? state.selected : nil)
     }

@@ -14,6 +14,8 @@ public struct DashboardLayout: Sendable, Hashable {
     static let chartRowsBeforeEvents = 3
     /// Events lines kept before charts grow past `chartRowsBeforeEvents`.
     static let eventsKept = 6
+    /// Rows the events log keeps on the smallest screens: its rule and its first line.
+    static let eventsFloor = 2
 
     public var header: Rect
     public var endpoints: Rect
@@ -76,21 +78,24 @@ public struct DashboardLayout: Sendable, Hashable {
         let regionWanted = RegionTablePanel.height(state)
         let hitWanted = HitRatioPanel.height(endpoints: state.data?.analysis?.endpoints.count ?? 1)
         let half = width / 2
+        // The events log always keeps its rule and first line: an ongoing failure is the
+        // first thing it says, and on a small screen the tables give way to it.
+        let reserveForEvents = min(left, left >= regionWanted + hitWanted + 3 ? 3 : Self.eventsFloor)
+        left -= reserveForEvents
         if width >= Self.sideBySideWidth, RegionTablePanel.fullWidth(state) <= width - half {
             let rows = take(max(regionWanted, hitWanted))
             hitRatio = Rect(x: 0, y: top, width: half - 1, height: rows)
             regions = Rect(x: half, y: top, width: width - half, height: rows)
             top += rows
         } else {
-            let reserveForEvents = left >= regionWanted + hitWanted + 3 ? 3 : 0
-            left -= reserveForEvents
-            let regionRows = take(regionWanted)
+            // Stacked, the two tables share what is left; each marks the rows it cannot show.
+            let regionRows = take(min(regionWanted, max(3, left - min(hitWanted, max(3, left / 2)))))
             let hitRows = take(hitWanted)
-            left += reserveForEvents
             regions = Rect(x: 0, y: top, width: width, height: regionRows)
             hitRatio = Rect(x: 0, y: top + regionRows, width: width, height: hitRows)
             top += regionRows + hitRows
         }
+        left += reserveForEvents
         origin = Rect(x: 0, y: top, width: width, height: originRows)
         top += originRows
         events = Rect(x: 0, y: top, width: width, height: left)

@@ -11,7 +11,9 @@ enum EndpointTablePanel {
     static func draw(_ state: DashboardState, chartRows: Int, in rect: Rect, on screen: inout Screen) {
         guard rect.height > 0 else { return }
         let names = state.endpoints
-        let columns = EndpointColumns(width: rect.width, longestName: names.map(DisplayWidth.of).max() ?? 6)
+        // Widths from every endpoint, not only the filtered ones: typing a filter must not
+        // shift the columns (nor change the slices the feed reads).
+        let columns = EndpointColumns(width: rect.width, longestName: state.data?.endpointNames.map(DisplayWidth.of).max() ?? 6)
         PanelText.rule("Endpoints", detail: ruleDetail(state, chart: columns.spark > 0), y: rect.y, in: rect, on: &screen)
         guard rect.height > 1 else { return }
         drawHeadings(columns, y: rect.y + 1, in: rect, on: &screen)
