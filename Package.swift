@@ -19,8 +19,9 @@ let package = Package(
         // System libraries, each behind a tiny C shim for variadic functions, macros and globals.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw",
-                       providers: [.apt(["libncurses-dev"])]),
+        // Not through pkg-config: its cflags (-D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600) are flags
+        // SwiftPM refuses with a warning on every build; the shim sets what it needs itself.
+        .systemLibrary(name: "CNCursesW", providers: [.apt(["libncurses-dev"])]),
 
         // Pure model and logic, no I/O: most unit tests live here.
         .target(name: "CDNTopCore"),
