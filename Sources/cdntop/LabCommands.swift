@@ -86,7 +86,7 @@ struct LabCommand: ParsableCommand {
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Replay DESIGN.md's story offline: the lab, an agent per region, and the UI.",
+        abstract: "Replay a CDN comparison offline: the lab, an agent per region, and the UI.",
         discussion: """
             Starts the scenario's simulated edges on loopback, one probing agent per vantage \
             region (all writing one database: a temp file unless --db), and the UI. With \

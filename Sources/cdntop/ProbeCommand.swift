@@ -21,7 +21,7 @@ struct ProbeCommand: ParsableCommand {
     @Flag(help: "Run one round and exit.")
     var once = false
 
-    @Flag(help: "Print one JSON line per probe on stdout (DESIGN.md's fields).")
+    @Flag(help: "Print one JSON line per probe on stdout (the fields of `cdntop export`).")
     var json = false
 
     @Option(help: ArgumentHelp("Label of this vantage point, e.g. eu-west (overrides [agent] region).", valueName: "NAME"))

@@ -5,7 +5,7 @@ import Probe
 import TOMLFile
 import Testing
 
-/// The shipped scenario: DESIGN.md's story as data.
+/// The shipped scenario: the demo's story as data.
 enum ShippedScenario {
     static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("scenarios/changelog.toml").path
