@@ -19,14 +19,21 @@ let package = Package(
         // System libraries, each behind a tiny C shim for variadic functions, macros and globals.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(name: "CNCursesW", pkgConfig: "ncursesw",
-                       providers: [.apt(["libncurses-dev"])]),
+        // Not through pkg-config: its cflags (-D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600) are flags
+        // SwiftPM refuses with a warning on every build; the shim sets what it needs itself.
+        .systemLibrary(name: "CNCursesW", providers: [.apt(["libncurses-dev"])]),
 
         // Pure model and logic, no I/O: most unit tests live here.
         .target(name: "CDNTopCore"),
+        // Reading cdntop's TOML files (config, themes, scenarios): one parser, errors located as
+        // file:line: key, unknown keys rejected.
+        .target(name: "TOMLFile", dependencies: [
+            "CDNTopCore",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         // TOML config file → validated endpoints.
         .target(name: "Config", dependencies: [
-            "CDNTopCore",
+            "CDNTopCore", "TOMLFile",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // The libcurl multi engine: one round of endpoints → probe results.
@@ -45,7 +52,7 @@ let package = Package(
         // What the terminal UI shows: the screen model, themes, key registry, state and panels.
         // Pure: panels are functions from state to cells, snapshot-tested as text.
         .target(name: "UI", dependencies: [
-            "CDNTopCore",
+            "CDNTopCore", "TOMLFile",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // The running UI: the curses backend (one file), the data feed and live prober threads,
@@ -56,15 +63,14 @@ let package = Package(
         // The offline lab: simulated CDN edges on loopback (SwiftNIO) from scenario files, and
         // the demo's regional agents.
         .target(name: "Lab", dependencies: [
-            "CDNTopCore", "Agent", "Store",
-            .product(name: "TOMLKit", package: "TOMLKit"),
+            "CDNTopCore", "Agent", "Store", "TOMLFile",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         // The executable: argument parsing and wiring only.
         .executableTarget(name: "cdntop", dependencies: [
-            "CDNTopCore", "Config", "Probe", "Store", "Agent", "Report", "Export", "TerminalApp", "UI", "Lab",
+            "CDNTopCore", "Config", "Probe", "Store", "Agent", "Report", "Export", "TerminalApp", "UI", "Lab", "TOMLFile",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -81,7 +87,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "CDNTopCoreTests", dependencies: ["CDNTopCore", "TestSupport"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "TOMLFile"]),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: [
             "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
@@ -89,8 +95,8 @@ let package = Package(
         .testTarget(name: "ExportTests", dependencies: ["Export"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Store", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "TestSupport"]),
-        .testTarget(name: "LabTests", dependencies: ["Lab", "Probe", "CDNTopCore"]),
-        .testTarget(name: "UITests", dependencies: ["UI", "TerminalApp", "Store", "CDNTopCore", "TestSupport"],
+        .testTarget(name: "LabTests", dependencies: ["Lab", "Probe", "CDNTopCore", "TOMLFile"]),
+        .testTarget(name: "UITests", dependencies: ["UI", "TerminalApp", "Store", "CDNTopCore", "TestSupport", "TOMLFile"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "CLITests", dependencies: ["cdntop", "TestSupport", "Store", "Lab"]),
     ],

@@ -228,7 +228,7 @@ def write_cdntop_config(scratch, name, endpoints, region="bench"):
 
 
 def export_probes(binary, db, env):
-    """Every probe stored in db, as dicts of DESIGN.md's JSON-line fields (`cdntop export`)."""
+    """Every probe stored in db, as dicts of the JSON-line fields (`cdntop export`)."""
     out = subprocess.run([binary, "export", "--format", "jsonl", "--db", db], env=env, check=True,
                          capture_output=True, text=True).stdout
     return [json.loads(line) for line in out.splitlines() if line.strip()]

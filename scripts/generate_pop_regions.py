@@ -3,10 +3,10 @@
 
 CDN POP codes are mostly IATA airport codes (Cloudflare's CF-Ray suffix, Fastly's
 X-Served-By, CloudFront's X-Amz-Cf-Pop, Fly regions) or ISO country codes (Bunny,
-KeyCDN). cdntop groups POPs by the seven regions of DESIGN.md, so it needs
+KeyCDN). cdntop groups POPs by the seven regions of `Continent`, so it needs
 IATA -> ISO country -> region. The airport list comes from the PyPI package
 `airportsdata`; the country -> region table below is written by hand, because
-the usual continent tables fold the Middle East into Asia, and DESIGN.md keeps it
+the usual continent tables fold the Middle East into Asia, and cdntop keeps it
 apart (the story's Middle East latency was 681 ms against ~500 ms for Asia).
 
 The output is one Swift source holding the data as two string literals, parsed

@@ -1,6 +1,9 @@
 // ncursesw exposes wide-character drawing only with NCURSES_WIDECHAR set before the header,
 // and keeps stdscr, LINES/COLS and the attribute bits as globals and macros Swift cannot see:
 // the UI's one curses file reaches them through these accessors.
+// NCURSES_WIDECHAR is all the wide functions need; it is what pkg-config's
+// -D_XOPEN_SOURCE=600 would have switched on, and the target does not use pkg-config
+// (SwiftPM refuses those flags). libncursesw's linker script brings in libtinfo.
 #ifndef CDNTOP_CNCURSESW_SHIM_H
 #define CDNTOP_CNCURSESW_SHIM_H
 #define NCURSES_WIDECHAR 1

@@ -1,6 +1,6 @@
 import CDNTopCore
 import Foundation
-import TOMLKit
+import TOMLFile
 
 /// The whole config file, validated: the vantage point, database settings and endpoints.
 public struct CDNTopConfig: Sendable {
@@ -29,34 +29,22 @@ public struct CDNTopConfig: Sendable {
     public static let defaultRegion = "local"
 
     /// Reads and validates the file at `path`.
-    public static func load(path: String) throws(ConfigError) -> CDNTopConfig {
+    public static func load(path: String) throws(TOMLFileError) -> CDNTopConfig {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ConfigError(file: path, message: "no such file: create it (README.md shows an example) or pass --config FILE")
+            throw TOMLFileError(file: path, message: "no such file: create it (README.md shows an example)")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, message: "cannot read the file: check its permissions")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: path, message: "not UTF-8 text: TOML files must be UTF-8")
-        }
-        return try parse(text, path: path)
+        return try read(TOMLFile.load(path: path))
     }
 
     /// Validates config text; `path` only names the source in error messages.
-    public static func parse(_ text: String, path: String) throws(ConfigError) -> CDNTopConfig {
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigError(file: path, line: error.source.begin.line, message: "TOML syntax: \(error.description)")
-        } catch {
-            throw ConfigError(file: path, message: "TOML syntax: \(error)")
-        }
-        let reader = TableReader(file: path, source: SourceLines(text))
-        try reader.rejectUnknownKeys(in: root, allowed: ["agent", "database", "endpoint"], table: nil)
-        let vantage = try reader.vantage(root["agent"])
-        let database = try reader.database(root["database"])
-        let endpoints = try reader.endpoints(root["endpoint"])
-        return CDNTopConfig(path: path, vantage: vantage, database: database, endpoints: endpoints)
+    public static func parse(_ text: String, path: String) throws(TOMLFileError) -> CDNTopConfig {
+        try read(TOMLFile(text: text, path: path))
+    }
+
+    private static func read(_ file: TOMLFile) throws(TOMLFileError) -> CDNTopConfig {
+        let reader = TableReader(file: file.path)
+        try file.root.rejectUnknownKeys(allowed: ["agent", "database", "endpoint"])
+        return CDNTopConfig(path: file.path, vantage: try reader.vantage(file.root),
+                            database: try reader.database(file.root), endpoints: try reader.endpoints(file.root))
     }
 }

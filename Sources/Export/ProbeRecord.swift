@@ -1,7 +1,7 @@
 import CDNTopCore
 import Foundation
 
-/// One probe as DESIGN.md's flat record: the same fields, in the same order, for JSON lines and
+/// One probe as a flat record: the same fields, in the same order, for JSON lines and
 /// CSV, so a script can switch formats without remapping anything.
 struct ProbeRecord {
     /// A field's value, typed so each format can write it its own way.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// UTC timestamps with milliseconds, `2026-11-22T03:19:46.123Z`: the form DESIGN.md's JSON
+/// UTC timestamps with milliseconds, `2026-11-22T03:19:46.123Z`: the form the JSON
 /// lines use. Formatted by hand because exports write millions of them and a shared
 /// `DateFormatter` is neither fast nor safe to share across threads.
 public enum RFC3339 {

@@ -1,7 +1,7 @@
 import CDNTopCore
 
 /// What one simulated edge answers to one request: status, headers following the provider's
-/// real conventions (DESIGN.md's table), and how long to wait before answering — the latency
+/// real conventions (the table in `ProviderProfile`), and how long to wait before answering — the latency
 /// is injected here, on the server side, because netem is not available.
 public struct EdgeResponse: Sendable {
     public var status: Int

@@ -23,8 +23,8 @@ public struct Scenario: Sendable, Hashable {
         public var staleRatio: Double
         /// A Fastly-style shield POP the misses pass through (`X-Served-By` lists it first).
         public var shield: String?
-        /// Answers every request with a redirect to itself: the Host-override loop DESIGN.md
-        /// tells of (Cloudflare in front of Fly without the enterprise plan).
+        /// Answers every request with a redirect to itself: the Host-override loop of
+        /// Cloudflare in front of Fly without the enterprise plan.
         public var redirectLoop: Bool
         /// What a probe from each vantage region (by label) meets.
         public var pops: [String: PointOfPresence]

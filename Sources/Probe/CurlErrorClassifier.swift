@@ -1,7 +1,7 @@
 import CCurl
 import CDNTopCore
 
-/// Maps libcurl's result codes onto DESIGN.md's error classes.
+/// Maps libcurl's result codes onto the error vocabulary (`ProbeErrorClass`).
 ///
 /// The classes answer "which layer broke?": name resolution, the TCP handshake, TLS, the
 /// clock, or the HTTP conversation itself. Codes that say nothing about the network (a bad

@@ -164,7 +164,7 @@ final class Transfer {
             timestamp: startedAt,
             endpoint: endpoint.name,
             site: endpoint.site,
-            url: endpoint.url,
+            url: CredentialMask.masked(endpoint.url),
             vantage: vantage,
             isOrigin: endpoint.isOrigin,
             provider: classification.provider,
@@ -181,7 +181,7 @@ final class Transfer {
             redirects: redirects,
             remoteIP: handle.string(CURLINFO_PRIMARY_IP).map(Sanitizer.clean).flatMap { $0.isEmpty ? nil : $0 },
             error: error,
-            errorDetail: detail,
+            errorDetail: detail.map(CredentialMask.masked),
             headers: headers)
     }
 

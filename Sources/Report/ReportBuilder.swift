@@ -2,7 +2,8 @@ import CDNTopCore
 import Foundation
 import Store
 
-/// Why there is nothing to report: each case says what to do about it.
+/// Why there is nothing to report: each case says what to do about it, in words for the
+/// report's callers alike (`cdntop report` names its flags, the UI its keys).
 public enum ReportError: Error, Equatable, CustomStringConvertible {
     case emptyDatabase(path: String)
     /// Nothing names a site: no probes, no configured endpoint.
@@ -20,9 +21,9 @@ public enum ReportError: Error, Equatable, CustomStringConvertible {
         case .unknownSite(let site, let known):
             "nothing to report: no site \"\(site)\" in the probe database; sites: \(known.joined(separator: ", "))"
         case .ambiguousSite(let known):
-            "the probe database holds several sites (\(known.joined(separator: ", "))): choose one with --site"
+            "the probe database holds several sites (\(known.joined(separator: ", "))): choose one"
         case .emptyWindow(let site, let window):
-            "nothing to report: no probes of \(site) in the \(window.phrase); try a longer --window"
+            "nothing to report: no probes of \(site) in the \(window.phrase); try a longer window"
         }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 
 /// Why the probe database could not be opened, read or written. Every message names the file
 /// and says what to do, because the person reading it is at a terminal, maybe mid-incident.
+/// Messages describe the database, not a command line: `cdntop` adds which flag to pass.
 public enum StoreError: Error, Equatable, CustomStringConvertible, LocalizedError {
     /// `openExisting` found no file: readers never create an empty database.
     case missing(path: String)
@@ -24,21 +25,19 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, LocalizedErro
     public var description: String {
         switch self {
         case .missing(let path):
-            "No probe database at \(path). Run `cdntop probe` first to record probes there, "
-                + "or pass --db with the path of an existing one."
+            "No probe database at \(path): no probes have been recorded there yet."
         case .notSQLite(let path):
-            "\(path) is not an SQLite database. Pass --db with the path of a cdntop database, "
-                + "or move this file away so cdntop can create a new database there."
+            "\(path) is not an SQLite database: move this file away so a new database can be "
+                + "created there."
         case .notCDNTop(let path):
             "\(path) is an SQLite database that cdntop did not create, and cdntop will not "
-                + "write into another program's database. Pass --db with another path."
+                + "write into another program's database."
         case .newerSchema(let path, let unknownMigrations):
             "\(path) was written by a newer version of cdntop (schema "
-                + "\(unknownMigrations.joined(separator: ", "))). Upgrade cdntop, or pass --db "
-                + "with another path."
+                + "\(unknownMigrations.joined(separator: ", "))). Upgrade cdntop to read it."
         case .cannotCreateDirectory(let path, let reason):
             "Cannot create the directory for the probe database \(path): \(reason). Create it "
-                + "yourself, or pass --db with a path in a writable directory."
+                + "yourself, or choose a path in a writable directory."
         case .cannotOpen(let path, let reason):
             "Cannot open the probe database \(path): \(reason). Check that the path is a file "
                 + "you can read and write, in a directory you can write."

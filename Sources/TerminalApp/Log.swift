@@ -35,8 +35,9 @@ enum Log {
         }
     }
 
+    /// Writes one line; URL passwords in `message` (a `--db` URL, an endpoint) are masked.
     static func write(_ message: String) {
-        let line = "\(ISO8601DateFormatter().string(from: Date())) \(message)\n"
+        let line = "\(ISO8601DateFormatter().string(from: Date())) \(CredentialMask.masked(message))\n"
         handle.withLock { $0?.write(Data(line.utf8)) }
     }
 }

@@ -28,8 +28,8 @@ struct DashboardCommand: ParsableCommand {
     @Option(help: "The window shown first: 5m, 1h, 24h, 7d or 30d.")
     var window: ReportWindow = .hour
 
-    @Option(help: ArgumentHelp("How often the database is polled, e.g. 1s, 500ms.", valueName: "DURATION"))
-    var refresh = "1s"
+    @Option(help: ArgumentHelp("How often the database is polled: a duration from 100ms to 1h, e.g. 1s, 500ms.", valueName: "DURATION"))
+    var refresh = DurationArgument(seconds: 1)
 
     @Flag(name: .customLong("no-probe"), help: "Read-only view: do not probe, only read the database.")
     var noProbe = false
@@ -41,9 +41,7 @@ struct DashboardCommand: ParsableCommand {
     var region: String?
 
     func validate() throws {
-        guard let seconds = HumanDuration.seconds(refresh), seconds >= 0.1, seconds <= 3600 else {
-            throw ValidationError("--refresh \(refresh): write a duration from 100ms to 1h, e.g. 1s or 500ms")
-        }
+        try refresh.require(0.1...3600, flag: "--refresh")
     }
 
     func run() throws {
@@ -51,23 +49,17 @@ struct DashboardCommand: ParsableCommand {
         do {
             try DashboardError.requireTerminal()
         } catch {
-            throw Failure.exit("\(error)", status: ExitCode.validationFailure.rawValue)
+            throw ExitStatus.badArguments.fail("\(error)")
         }
         let config = try loadConfig()
         var agent: ProbeAgent?
-        let store: ProbeStore
-        do {
-            store = try ProbeStore(path: locations.databasePath(configured: config?.database.path),
-                                   settings: StoreSettings.default.overriding(with: config?.database ?? .init()))
-        } catch {
-            throw Failure.exit("\(error)", status: Failure.database)
-        }
+        let store = try locations.openStore(config: config)
         if let config, !noProbe {
             agent = ProbeAgent(endpoints: config.endpoints, vantage: config.vantage(overriddenBy: region), store: store)
         }
         let options = DashboardOptions(
             databasePath: store.path, reportsDirectory: reportsDirectory, window: window,
-            refresh: HumanDuration.seconds(refresh) ?? 1, themeName: theme, braille: braille,
+            refresh: refresh.seconds, themeName: theme, braille: braille,
             environment: environment, executablePath: Self.executablePath)
         try Self.runUI(options: options, store: store, agent: agent)
     }
@@ -78,9 +70,9 @@ struct DashboardCommand: ParsableCommand {
         do {
             status = try DashboardApp(options: options, store: store, agent: agent).run()
         } catch {
-            throw Failure.exit("\(error)", status: ExitCode.validationFailure.rawValue)
+            throw ExitStatus.badArguments.fail("\(error)")
         }
-        if status != 0 { throw ExitCode(status) }
+        if status != 0 { throw ExitStatus.endedBySignal(status: status).exitCode }
     }
 
     /// The running binary, so themes installed beside it are found however it was started
@@ -92,12 +84,7 @@ struct DashboardCommand: ParsableCommand {
     /// The config, or nil for a read-only view when none exists at the default path. A config
     /// named with --config must exist, and a broken one is an error either way.
     private func loadConfig() throws -> CDNTopConfig? {
-        let path = locations.configPath
-        if locations.config == nil, !FileManager.default.fileExists(atPath: path) { return nil }
-        do {
-            return try CDNTopConfig.load(path: path)
-        } catch {
-            throw Failure.exit(error.description, status: Failure.config)
-        }
+        if locations.config == nil, !FileManager.default.fileExists(atPath: locations.configPath) { return nil }
+        return try locations.loadConfig()
     }
 }

@@ -18,13 +18,12 @@ struct ScenarioOption: ParsableArguments {
             currentDirectory: FileManager.default.currentDirectoryPath)
             .map { $0 + "/changelog.toml" }.first(where: FileManager.default.fileExists(atPath:))
         guard let path else {
-            throw Failure.exit("no scenario: the shipped scenarios/changelog.toml was not found; pass --scenario FILE",
-                               status: Failure.config)
+            throw ExitStatus.configUnusable.fail("no scenario: the shipped scenarios/changelog.toml was not found; pass --scenario FILE")
         }
         do {
             return try ScenarioFile.load(path: path)
         } catch {
-            throw Failure.exit(error.description, status: Failure.config)
+            throw ExitStatus.configUnusable.fail(error.description)
         }
     }
 }
@@ -48,14 +47,19 @@ struct LabCommand: ParsableCommand {
     @Option(name: .customLong("print-config"), help: ArgumentHelp("Print the config for an agent in REGION of the lab running on --port, and exit.", valueName: "REGION"))
     var printConfig: String?
 
+    func validate() throws {
+        if printConfig != nil, port <= 0 {
+            throw ValidationError("--print-config needs --port: the port the running lab printed when it started")
+        }
+    }
+
     func run() throws {
         let scenario = try scenario.load()
         if let printConfig {
             // Printed from the layout alone: the lab is already listening on these addresses.
-            guard port > 0 else { throw ValidationError("--print-config needs --port: the port the running lab printed") }
             guard let region = scenario.regions.first(where: { $0.label == printConfig }) else {
-                throw ValidationError("no region \"\(printConfig)\" in the scenario; regions: "
-                                      + scenario.regions.map(\.label).joined(separator: ", "))
+                throw ExitStatus.badArguments.fail("--print-config \(printConfig): no such region in the scenario; regions: "
+                                                   + scenario.regions.map(\.label).joined(separator: ", "))
             }
             StandardOutput().writeLine(LabLayout(scenario: scenario, port: port).config(for: region))
             return
@@ -64,7 +68,7 @@ struct LabCommand: ParsableCommand {
         do {
             lab = try LabServer.start(scenario, port: port)
         } catch {
-            throw Failure.exit("cannot start the lab on port \(port): \(error)", status: 1)
+            throw ExitStatus.nothingDone.fail("cannot start the lab on port \(port): \(error)")
         }
         defer { lab.stop() }
         let stop = StopSignal()
@@ -82,7 +86,7 @@ struct LabCommand: ParsableCommand {
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Replay DESIGN.md's story offline: the lab, an agent per region, and the UI.",
+        abstract: "Replay a CDN comparison offline: the lab, an agent per region, and the UI.",
         discussion: """
             Starts the scenario's simulated edges on loopback, one probing agent per vantage \
             region (all writing one database: a temp file unless --db), and the UI. With \
@@ -97,8 +101,8 @@ struct DemoCommand: ParsableCommand {
     @Flag(name: .customLong("no-ui"), help: "Run headless for --duration (for CI and for making a database).")
     var noUI = false
 
-    @Option(help: ArgumentHelp("How long --no-ui runs, e.g. 20s, 5m.", valueName: "DURATION"))
-    var duration = "20s"
+    @Option(help: ArgumentHelp("How long --no-ui runs: a duration up to 24h, e.g. 20s, 5m.", valueName: "DURATION"))
+    var duration = DurationArgument(seconds: 20)
 
     @Option(name: .customLong("reports-dir"), help: ArgumentHelp("Where r writes snapshot reports.", valueName: "DIR"))
     var reportsDirectory = "reports"
@@ -107,14 +111,12 @@ struct DemoCommand: ParsableCommand {
     var theme: String?
 
     func validate() throws {
-        guard let seconds = HumanDuration.seconds(duration), seconds > 0, seconds <= 86_400 else {
-            throw ValidationError("--duration \(duration): write a duration up to 24h, e.g. 20s or 5m")
-        }
+        try duration.require(0.001...86_400, flag: "--duration")
     }
 
     func run() throws {
         if !noUI {
-            do { try DashboardError.requireTerminal() } catch { throw Failure.exit("\(error); try --no-ui", status: 64) }
+            do { try DashboardError.requireTerminal() } catch { throw ExitStatus.badArguments.fail("\(error); try --no-ui") }
         }
         let scenario = try scenario.load()
         let path = db ?? FileManager.default.temporaryDirectory.appendingPathComponent("cdntop-demo-\(UUID().uuidString.prefix(8)).sqlite").path
@@ -122,20 +124,20 @@ struct DemoCommand: ParsableCommand {
         do {
             store = try ProbeStore(path: path)
         } catch {
-            throw Failure.exit("\(error)", status: Failure.database)
+            throw ExitStatus.databaseUnusable.fail(commandLineMessage(error))
         }
         let lab: LabServer
         do {
             lab = try LabServer.start(scenario)
         } catch {
-            throw Failure.exit("cannot start the lab: \(error)", status: 1)
+            throw ExitStatus.nothingDone.fail("cannot start the lab: \(error)")
         }
         defer { lab.stop() }
         signal(SIGPIPE, SIG_IGN)
         if noUI {
             try runHeadless(lab: lab, store: store, path: path)
         } else {
-            try runWithUI(lab: lab, store: store)
+            try runWithUI(lab: lab, store: store, path: path)
         }
     }
 
@@ -144,17 +146,24 @@ struct DemoCommand: ParsableCommand {
         let stop = StopSignal()
         let started = Date()
         agents.start()
-        _ = stop.sleep(seconds: HumanDuration.seconds(duration) ?? 20)
+        _ = stop.sleep(seconds: duration.seconds)
         agents.stop()
         let seconds = Date().timeIntervalSince(started)
+        Self.tellWhereProbesAre(path, summary: "\(agents.roundsCompleted) rounds from \(lab.scenario.regions.count) regions "
+                                + "in \(Int(seconds.rounded())) s into")
+    }
+
+    /// The demo's database outlives the demo (a temp file unless --db): say where it is and
+    /// how to report on it, so the probes are not lost in /tmp.
+    private static func tellWhereProbesAre(_ path: String, summary: String) {
         FileHandle.standardError.write(Data("""
-            cdntop demo: \(agents.roundsCompleted) rounds from \(lab.scenario.regions.count) regions in \(Int(seconds.rounded())) s into \(path)
-            next: cdntop report --db \(path)
+            cdntop demo: \(summary) \(CredentialMask.masked(path))
+            next: cdntop report --db \(CredentialMask.masked(path))
 
             """.utf8))
     }
 
-    private func runWithUI(lab: LabServer, store: ProbeStore) throws {
+    private func runWithUI(lab: LabServer, store: ProbeStore, path: String) throws {
         let scenario = lab.scenario
         // The UI probes from the first region itself (so p works); the others are background agents.
         let own = scenario.regions[0]
@@ -166,6 +175,8 @@ struct DemoCommand: ParsableCommand {
             themeName: theme, braille: false, environment: ProcessInfo.processInfo.environment,
             executablePath: DashboardCommand.executablePath)
         let agent = ProbeAgent(endpoints: lab.layout.endpoints(for: own), vantage: own, store: store)
+        // Said after the screen is restored, whether the UI ended on q or on a signal.
+        defer { Self.tellWhereProbesAre(path, summary: "the probes are in") }
         try DashboardCommand.runUI(options: options, store: store, agent: agent)
     }
 }

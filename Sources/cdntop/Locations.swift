@@ -1,5 +1,6 @@
 import ArgumentParser
 import CDNTopCore
+import Config
 import Foundation
 import Store
 
@@ -18,18 +19,41 @@ struct Locations: ParsableArguments {
         config ?? DefaultLocations.configFile(environment: environment)
     }
 
+    /// The config file: a missing one is named with the flag that chooses another.
+    func loadConfig() throws -> CDNTopConfig {
+        let path = configPath
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ExitStatus.configUnusable.fail("\(path): no such file: create it (README.md shows an example) or pass --config FILE")
+        }
+        do {
+            return try CDNTopConfig.load(path: path)
+        } catch {
+            throw ExitStatus.configUnusable.fail(error.description)
+        }
+    }
+
     /// The probe database for a reader (`report`, `export`), which must never create one.
     /// A missing file ends the command with `missing`'s message and status; any other
     /// problem with exit status 3.
-    func openExistingStore(missing: (message: String, status: Int32)? = nil) throws -> ProbeStore {
+    func openExistingStore(missing: (message: String, status: ExitStatus)? = nil) throws -> ProbeStore {
         let path = databasePath()
         do {
             return try ProbeStore.openExisting(path: path)
         } catch StoreError.missing {
-            guard let missing else { throw Failure.exit("\(StoreError.missing(path: path))", status: Failure.database) }
-            throw Failure.exit(missing.message.replacingOccurrences(of: "{path}", with: path), status: missing.status)
+            guard let missing else { throw ExitStatus.databaseUnusable.fail(StoreError.missing(path: path).commandLineMessage) }
+            throw missing.status.fail(missing.message.replacingOccurrences(of: "{path}", with: path))
         } catch {
-            throw Failure.exit("\(error)", status: Failure.database)
+            throw ExitStatus.databaseUnusable.fail(commandLineMessage(error))
+        }
+    }
+
+    /// The probe database for a writer (`probe`, the UI), created when missing.
+    func openStore(config: CDNTopConfig?) throws -> ProbeStore {
+        do {
+            return try ProbeStore(path: databasePath(configured: config?.database.path),
+                                  settings: StoreSettings.default.overriding(with: config?.database ?? .init()))
+        } catch {
+            throw ExitStatus.databaseUnusable.fail(commandLineMessage(error))
         }
     }
 

@@ -21,27 +21,16 @@ struct ProbeCommand: ParsableCommand {
     @Flag(help: "Run one round and exit.")
     var once = false
 
-    @Flag(help: "Print one JSON line per probe on stdout (DESIGN.md's fields).")
+    @Flag(help: "Print one JSON line per probe on stdout (the fields of `cdntop export`).")
     var json = false
 
     @Option(help: ArgumentHelp("Label of this vantage point, e.g. eu-west (overrides [agent] region).", valueName: "NAME"))
     var region: String?
 
     func run() throws {
-        let config: CDNTopConfig
-        do {
-            config = try CDNTopConfig.load(path: locations.configPath)
-        } catch {
-            throw Failure.exit(error.description, status: Failure.config)
-        }
+        let config = try locations.loadConfig()
         let vantage = config.vantage(overriddenBy: region)
-        let store: ProbeStore
-        do {
-            store = try ProbeStore(path: locations.databasePath(configured: config.database.path),
-                                   settings: StoreSettings.default.overriding(with: config.database))
-        } catch {
-            throw Failure.exit("\(error)", status: Failure.database)
-        }
+        let store = try locations.openStore(config: config)
 
         // A reader that goes away (`| head`, a jq that exits) must not kill the agent mid-round:
         // output then fails quietly while probing and storing go on.

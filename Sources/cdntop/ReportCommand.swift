@@ -25,20 +25,18 @@ struct ReportCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Write to FILE instead of stdout.", valueName: "FILE"))
     var output: String?
 
-    static let nothingToReport: Int32 = 1
-
     func run() throws {
         let store = try locations.openExistingStore(missing: (
-            "nothing to report: no probe database at {path}; run `cdntop probe` first or pass --db", Self.nothingToReport))
+            "nothing to report: no probe database at {path}; run `cdntop probe` first or pass --db", .nothingDone))
         let now = Date()
         let analysis: SiteAnalysis
         do {
             analysis = try ReportBuilder.analyze(store: store, site: site, window: window, now: now)
         } catch let error as ReportError {
-            if case .ambiguousSite = error { throw ValidationError(error.description) }
-            throw Failure.exit(error.description, status: Self.nothingToReport)
+            if case .ambiguousSite = error { throw ValidationError(error.commandLineMessage) }
+            throw ExitStatus.nothingDone.fail(error.commandLineMessage)
         } catch {
-            throw Failure.exit("\(error)", status: Failure.database)
+            throw ExitStatus.databaseUnusable.fail(commandLineMessage(error))
         }
         let text = switch format {
         case .md: MarkdownReport.render(analysis, generatedAt: now)
@@ -53,7 +51,7 @@ struct ReportCommand: ParsableCommand {
         do {
             try text.write(toFile: output, atomically: true, encoding: .utf8)
         } catch {
-            throw Failure.exit("cannot write \(output): \(error.localizedDescription)", status: Self.nothingToReport)
+            throw ExitStatus.nothingDone.fail("cannot write \(output): \(error.localizedDescription)")
         }
     }
 }

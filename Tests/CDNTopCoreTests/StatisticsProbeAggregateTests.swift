@@ -87,7 +87,7 @@ struct StatisticsProbeAggregateTests {
         #expect(aggregate.pops == ["FRA": 2])
     }
 
-    @Test("hit ratio follows DESIGN.md: BYPASS, DYNAMIC and no cache are left out")
+    @Test("hit ratio leaves BYPASS, DYNAMIC and no cache out")
     func hitRatio() {
         var aggregate = ProbeAggregate()
         for status in [CacheStatus.hit, .hit, .stale, .revalidated, .miss, .expired, .bypass, .dynamic] {

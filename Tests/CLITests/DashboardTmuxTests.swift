@@ -62,10 +62,10 @@ struct DashboardTmuxTests {
     }
 
     /// A shell line that runs the UI, then records the terminal settings it left behind.
-    static func command(_ cli: CLIRunner, environment: String = "", extra: String = "") -> String {
+    static func command(_ cli: CLIRunner, environment: String = "", extra: String = "", database: String? = nil) -> String {
         let settings = cli.directory.appendingPathComponent("stty-after.txt").path
         return "env -i HOME=\(cli.directory.path) PATH=/usr/bin:/bin LANG=C.UTF-8 TERM=tmux-256color \(environment) "
-            + "\(CLIRunner.binary) --config \(cli.configPath) --db \(cli.databasePath) "
+            + "\(CLIRunner.binary) --config \(cli.configPath) --db '\(database ?? cli.databasePath)' "
             + "--reports-dir \(cli.directory.appendingPathComponent("reports").path) \(extra); "
             + "stty -a > \(settings); echo exited $?; sleep 60"
     }
@@ -169,5 +169,25 @@ struct DashboardTmuxTests {
         }
         try tmux.send("q")
         await tmux.waitFor(text: "exited 0")
+    }
+
+    /// The demo's database is a temp file unless --db: quitting says where it is and how to
+    /// report on it, so the probes are not lost somewhere in the temp folder.
+    @Test func quittingTheDemoSaysWhereItsDatabaseIs() async throws {
+        let cli = try CLIRunner()
+        let scenario = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scenarios/changelog.toml").path
+        let command = "env -i HOME=\(cli.directory.path) TMPDIR=\(cli.directory.path) PATH=/usr/bin:/bin LANG=C.UTF-8 "
+            + "TERM=tmux-256color \(CLIRunner.binary) demo --scenario \(scenario); echo exited $?; sleep 60"
+        let tmux = try TmuxSession(command: command, width: 120, height: 40)
+        defer { tmux.kill() }
+        await tmux.waitFor(text: "cloudflare")
+        try tmux.send("q")
+        let screen = await tmux.waitFor(text: "exited 0")
+        let line = try #require(screen.split(separator: "\n").first { $0.hasPrefix("next: cdntop report --db ") }, "\(screen)")
+        let path = String(line.dropFirst("next: cdntop report --db ".count)).trimmingCharacters(in: .whitespaces)
+        #expect(path.hasPrefix(cli.directory.path) && path.hasSuffix(".sqlite"), "\(path)")
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(screen.contains("cdntop demo: the probes are in \(path)"))
     }
 }

@@ -115,6 +115,22 @@ struct ProbeCommandTests {
         #expect(outcome.stderr.contains("--since"))
     }
 
+    /// Durations are parsed with the arguments: a bad one is a usage error naming the flag.
+    @Test(arguments: [
+        (["ui", "--refresh", "soon"], "--refresh"),
+        (["ui", "--refresh", "2h"], "--refresh 2h: write a duration from 100ms to 1h"),
+        (["demo", "--no-ui", "--duration", "2d"], "--duration 2d: write a duration from"),
+        (["demo", "--no-ui", "--duration", "0s"], "--duration"),
+        (["report", "--window", "3h"], "--window"),
+    ])
+    func badDurationsAreUsageErrors(arguments: [String], expected: String) throws {
+        let cli = try CLIRunner()
+        let outcome = try cli.run(arguments + ["--db", cli.databasePath])
+        #expect(outcome.status == 64, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains(expected), "\(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: cli.databasePath), "nothing ran")
+    }
+
     /// SIGTERM while a round is in flight: the round finishes, is stored, and the agent exits 0.
     @Test func sigtermFinishesTheRoundInFlight() throws {
         let server = try LoopbackHTTPServer.start()

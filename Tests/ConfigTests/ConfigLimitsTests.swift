@@ -1,5 +1,6 @@
 import CDNTopCore
 import Config
+import TOMLFile
 import Testing
 
 /// Values that used to crash, probe absurdly often, or fail every probe are refused up front.
@@ -18,12 +19,12 @@ struct ConfigLimitsTests {
         ("site = \"a\\r\\nb\"", "c.toml:4: endpoint \"b\": site: contains control characters"),
     ])
     func outOfRangeValuesAreLocated(line: String, expected: String) {
-        let error = #expect(throws: ConfigError.self) { try CDNTopConfig.parse(Self.endpoint(line), path: "c.toml") }
+        let error = #expect(throws: TOMLFileError.self) { try CDNTopConfig.parse(Self.endpoint(line), path: "c.toml") }
         #expect(error?.description.hasPrefix(expected) == true, "got: \(error?.description ?? "nothing")")
     }
 
     @Test func portsOutsideTheTCPRangeAreRefused() {
-        let error = #expect(throws: ConfigError.self) {
+        let error = #expect(throws: TOMLFileError.self) {
             try CDNTopConfig.parse("[[endpoint]]\nname = \"a\"\nurl = \"http://127.0.0.1:99999/\"\n", path: "c.toml")
         }
         #expect(error?.key == "url")
@@ -47,7 +48,7 @@ struct ConfigLimitsTests {
             url = "http://b.example/"
             origin = true
             """
-        let error = #expect(throws: ConfigError.self) { try CDNTopConfig.parse(text, path: "c.toml") }
+        let error = #expect(throws: TOMLFileError.self) { try CDNTopConfig.parse(text, path: "c.toml") }
         #expect(error?.description == "c.toml:10: endpoint \"o2\": origin: site \"s\" already has its origin (o1): one baseline per site")
     }
 }

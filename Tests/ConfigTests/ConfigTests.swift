@@ -1,5 +1,6 @@
 import CDNTopCore
 import Config
+import TOMLFile
 import Testing
 
 @Suite("Config file")
@@ -106,17 +107,17 @@ struct ConfigTests {
             name = "b"
             url = "http://b.example/"
             """
-        let error = #expect(throws: ConfigError.self) { try CDNTopConfig.parse(text, path: "c.toml") }
+        let error = #expect(throws: TOMLFileError.self) { try CDNTopConfig.parse(text, path: "c.toml") }
         #expect(error?.description.hasPrefix(expected) == true, "got: \(error?.description ?? "nothing")")
     }
 
     @Test(arguments: ["ftp://example.com/", "not a url", "https:///nohost"])
     func badURLs(url: String) {
         let text = "[[endpoint]]\nname = \"a\"\nurl = \"\(url)\"\n"
-        let error = #expect(throws: ConfigError.self) { try CDNTopConfig.parse(text, path: "c.toml") }
+        let error = #expect(throws: TOMLFileError.self) { try CDNTopConfig.parse(text, path: "c.toml") }
         #expect(error?.line == 3)
         #expect(error?.key == "url")
-        #expect(error?.endpoint == "a")
+        #expect(error?.context == "endpoint \"a\"")
     }
 
     @Test func duplicateNamesPointAtBothLines() {
@@ -129,48 +130,64 @@ struct ConfigTests {
             name = "same"
             url = "http://b.example/"
             """
-        let error = #expect(throws: ConfigError.self) { try CDNTopConfig.parse(text, path: "c.toml") }
+        let error = #expect(throws: TOMLFileError.self) { try CDNTopConfig.parse(text, path: "c.toml") }
         #expect(error?.description == "c.toml:6: endpoint \"same\": name: duplicate name, already used at line 2: names must be unique")
     }
 
     @Test func missingRequiredKeys() {
-        let noURL = #expect(throws: ConfigError.self) {
+        let noURL = #expect(throws: TOMLFileError.self) {
             try CDNTopConfig.parse("[[endpoint]]\nname = \"a\"\n", path: "c.toml")
         }
         #expect(noURL?.key == "url")
-        let noName = #expect(throws: ConfigError.self) {
+        let noName = #expect(throws: TOMLFileError.self) {
             try CDNTopConfig.parse("[[endpoint]]\nurl = \"http://a.example/\"\n", path: "c.toml")
         }
         #expect(noName?.key == "name")
         #expect(noName?.line == 1)
-        let noEndpoints = #expect(throws: ConfigError.self) {
+        let noEndpoints = #expect(throws: TOMLFileError.self) {
             try CDNTopConfig.parse("[agent]\nregion = \"x\"\n", path: "c.toml")
         }
         #expect(noEndpoints?.message.contains("no [[endpoint]]") == true)
     }
 
     @Test func unknownTopLevelAndAgentKeys() {
-        let top = #expect(throws: ConfigError.self) {
+        let top = #expect(throws: TOMLFileError.self) {
             try CDNTopConfig.parse("verbose = true\n[[endpoint]]\nname = \"a\"\nurl = \"http://a.example/\"\n", path: "c.toml")
         }
         #expect(top?.line == 1)
         #expect(top?.key == "verbose")
-        let agent = #expect(throws: ConfigError.self) {
+        let agent = #expect(throws: TOMLFileError.self) {
             try CDNTopConfig.parse("[agent]\nregion = \"x\"\nregoin = \"y\"\n[[endpoint]]\nname = \"a\"\nurl = \"http://a.example/\"\n", path: "c.toml")
         }
         #expect(agent?.description.hasPrefix("c.toml:3: agent.regoin: unknown key") == true, "\(agent?.description ?? "")")
     }
 
     @Test func syntaxErrorsCarryTheParserLine() {
-        let error = #expect(throws: ConfigError.self) {
+        let error = #expect(throws: TOMLFileError.self) {
             try CDNTopConfig.parse("[[endpoint]]\nname = \"a\"\nurl = \"http://a.example/\n", path: "c.toml")
         }
         #expect(error?.line == 3)
         #expect(error?.message.hasPrefix("TOML syntax") == true)
     }
 
+    /// "\r\n" is one Character in Swift: a CRLF file must still be counted line by line.
+    @Test func crlfFilesAreLocatedOnTheRightLine() {
+        let text = "[agent]\r\nregion = \"x\"\r\n\r\n[[endpoint]]\r\nname = \"a\"\r\nurl = \"http://a.example/\"\r\ninterval = \"60\"\r\n"
+        let error = #expect(throws: TOMLFileError.self) { try CDNTopConfig.parse(text, path: "c.toml") }
+        #expect(error?.line == 7)
+        #expect(error?.description.hasPrefix("c.toml:7: endpoint \"a\": interval:") == true, "got: \(error?.description ?? "nothing")")
+    }
+
+    /// A URL quoted in an error keeps its user but never its password.
+    @Test func urlPasswordsAreMaskedInErrors() {
+        let text = "[[endpoint]]\nname = \"a\"\nurl = \"ftp://deploy:hunter2@a.example/\"\n"
+        let error = #expect(throws: TOMLFileError.self) { try CDNTopConfig.parse(text, path: "c.toml") }
+        #expect(error?.description.contains("hunter2") == false)
+        #expect(error?.description.contains("ftp://deploy@a.example/") == true, "got: \(error?.description ?? "nothing")")
+    }
+
     @Test func missingFileSaysWhatToDo() {
-        let error = #expect(throws: ConfigError.self) { try CDNTopConfig.load(path: "/nonexistent/cdntop.toml") }
-        #expect(error?.message.contains("--config") == true)
+        let error = #expect(throws: TOMLFileError.self) { try CDNTopConfig.load(path: "/nonexistent/cdntop.toml") }
+        #expect(error?.message.contains("create it") == true)
     }
 }

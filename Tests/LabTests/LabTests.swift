@@ -2,9 +2,10 @@ import CDNTopCore
 import Foundation
 @testable import Lab
 import Probe
+import TOMLFile
 import Testing
 
-/// The shipped scenario: DESIGN.md's story as data.
+/// The shipped scenario: the demo's story as data.
 enum ShippedScenario {
     static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("scenarios/changelog.toml").path
@@ -33,6 +34,20 @@ struct ScenarioFileTests {
         #expect(abs(average(try #require(scenario.edges.first { $0.name == "bunny" })) - 53) < 5)
     }
 
+    /// A typo in a scenario is an error at its line, as in a config, not a silently default value.
+    @Test(arguments: [
+        ("hit_ratoi = 0.5\n", "f:7: edge \"x\": hit_ratoi: unknown key; allowed here:"),
+        ("pops = { \"eu-west\" = { pop = \"FRA\", rtt = 1, orign_rtt = 2 } }\n", "f:7: edge \"x\": pops.eu-west.orign_rtt: unknown key"),
+        ("pops = { \"eu-wset\" = { pop = \"FRA\", rtt = 1 } }\n", "f:7: edge \"x\": pops.eu-wset: unknown key; allowed here: eu-west"),
+    ])
+    func unknownKeysAreRejected(line: String, expected: String) {
+        let text = "site = \"s.lab\"\n[regions]\n\"eu-west\" = \"Europe\"\n[[edge]]\nname = \"x\"\nprovider = \"fastly\"\n" + line
+        let error = #expect(throws: TOMLFileError.self) { try ScenarioFile.parse(text, file: "f") }
+        #expect(error?.description.hasPrefix(expected) == true, "got: \(error?.description ?? "nothing")")
+        let top = #expect(throws: TOMLFileError.self) { try ScenarioFile.parse("sitename = \"s\"\n" + text, file: "f") }
+        #expect(top?.description.hasPrefix("f:1: sitename: unknown key") == true, "got: \(top?.description ?? "nothing")")
+    }
+
     @Test func mistakesSayWhereAndWhat() {
         let base = """
             site = "s.lab"
@@ -43,14 +58,14 @@ struct ScenarioFileTests {
             provider = "fastly"
 
             """
-        #expect(throws: ScenarioError(file: "f", message: "edge \"x\": pops is required, one per region")) {
-            try ScenarioFile.parse(base, file: "f")
-        }
-        #expect(throws: ScenarioError(file: "f", message: "edge \"x\": pops.\"eu-west\".rtt is required")) {
+        let noPops = #expect(throws: TOMLFileError.self) { try ScenarioFile.parse(base, file: "f") }
+        #expect(noPops?.description == "f:4: edge \"x\": pops: required, one per region")
+        let noRTT = #expect(throws: TOMLFileError.self) {
             try ScenarioFile.parse(base + "pops = { \"eu-west\" = { pop = \"FRA\" } }\n", file: "f")
         }
-        #expect(throws: ScenarioError.self) { try ScenarioFile.parse(base.replacingOccurrences(of: "Europe", with: "Atlantis"), file: "f") }
-        #expect(throws: ScenarioError.self) {
+        #expect(noRTT?.description == "f:7: edge \"x\": pops.eu-west.rtt: required")
+        #expect(throws: TOMLFileError.self) { try ScenarioFile.parse(base.replacingOccurrences(of: "Europe", with: "Atlantis"), file: "f") }
+        #expect(throws: TOMLFileError.self) {
             try ScenarioFile.parse(base + "hit_ratio = 0.9\nstale_ratio = 0.2\npops = { \"eu-west\" = { pop = \"FRA\", rtt = 1 } }\n", file: "f")
         }
     }

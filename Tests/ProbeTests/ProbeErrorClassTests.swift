@@ -4,7 +4,7 @@ import Probe
 import TestSupport
 import Testing
 
-/// Each error class of DESIGN.md, produced by a real server on loopback.
+/// Each error class of the error vocabulary, produced by a real server on loopback.
 @Suite("Probe error classes against loopback servers", .serialized)
 struct ProbeErrorClassTests {
     let server: LoopbackHTTPServer

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 // Real caches in front of a loopback origin, probed by the real engine: the classifier's rules
-// for nginx and Varnish (DESIGN.md's provider conventions) checked against what the servers
+// for nginx and Varnish (the provider conventions in ProviderProfile) checked against what the servers
 // actually send, not against headers we wrote by hand. Every test starts its own origin and
 // cache on fresh ports and stops both on every path out (`defer`; the cache by its PID), so
 // tests share nothing and may run in parallel.

@@ -87,7 +87,7 @@ struct ReportNumbersTests {
 
     @Test func regions() throws {
         let regions = try #require(json["regions"] as? [[String: Any]])
-        #expect(regions.map { $0["vantage"] as? String } == ["us-east", "eu-west"], "DESIGN.md's continent order")
+        #expect(regions.map { $0["vantage"] as? String } == ["us-east", "eu-west"], "the continent order")
         let europe = regions[1]
         #expect(europe["best"] as? String == "bunny")
         let cells = try #require(europe["endpoints"] as? [[String: Any]])

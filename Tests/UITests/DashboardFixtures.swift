@@ -5,7 +5,7 @@ import Store
 import TestSupport
 import UI
 
-/// A fully deterministic hour of one site, the story in DESIGN.md in miniature: an origin
+/// A fully deterministic hour of one site, the demo's story in miniature: an origin
 /// reached directly, Fastly missing about half the time, Bunny almost always hitting, and a
 /// Cloudflare endpoint that times out now and then, probed once a minute from three regions.
 enum DashboardFixtures {

@@ -1,4 +1,5 @@
 import Foundation
+import TOMLFile
 import Testing
 @testable import UI
 
@@ -35,12 +36,12 @@ struct ThemeTests {
 
     @Test func mistakesNameFileLineAndKey() {
         let text = "name = \"x\"\n[roles]\ntext = { fg = \"red\" }\nbest = { fg = \"pinkish\" }\n"
-        #expect(throws: ThemeError(file: "x.toml", line: 4, message: "roles.best.fg: \"pinkish\" is not a colour: use default, an ANSI name (red, bright_blue…), 0–255 or #rrggbb")) {
+        #expect(throws: TOMLFileError(file: "x.toml", line: 4, key: "roles.best.fg", message: "\"pinkish\" is not a colour: use default, an ANSI name (red, bright_blue…), 0–255 or #rrggbb")) {
             try ThemeParser.parse(text, file: "x.toml", defaultName: "x")
         }
-        #expect(throws: ThemeError.self) { try ThemeParser.parse("[roles]\ntitel = { bold = true }\n", file: "x", defaultName: "x") }
-        #expect(throws: ThemeError.self) { try ThemeParser.parse("[roles]\ntext = { bold = \"yes\" }\n", file: "x", defaultName: "x") }
-        #expect(throws: ThemeError.self) { try ThemeParser.parse("[roles\n", file: "x", defaultName: "x") }
+        #expect(throws: TOMLFileError.self) { try ThemeParser.parse("[roles]\ntitel = { bold = true }\n", file: "x", defaultName: "x") }
+        #expect(throws: TOMLFileError.self) { try ThemeParser.parse("[roles]\ntext = { bold = \"yes\" }\n", file: "x", defaultName: "x") }
+        #expect(throws: TOMLFileError.self) { try ThemeParser.parse("[roles\n", file: "x", defaultName: "x") }
     }
 
     @Test func coloursLowerToWhatTheTerminalHas() {

@@ -74,7 +74,7 @@ public struct CacheBreakdown: Sendable, Hashable {
     public var hits: Int { CacheStatus.allCases.filter(\.isHit).reduce(0) { $0 + count($1) } }
     /// The hit ratio's denominator: hits + MISS + EXPIRED.
     public var samples: Int { CacheStatus.allCases.filter(\.countsTowardHitRatio).reduce(0) { $0 + count($1) } }
-    /// DESIGN.md's hit ratio; nil when nothing counts towards it.
+    /// The hit ratio, hits over `samples`; nil when nothing counts towards it.
     public var hitRatio: Double? { samples > 0 ? Double(hits) / Double(samples) : nil }
 }
 

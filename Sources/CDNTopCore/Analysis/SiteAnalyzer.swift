@@ -79,7 +79,7 @@ public enum SiteAnalyzer {
         }
     }
 
-    /// Vantage rows in DESIGN.md's continent order, unknown continents last, then by label.
+    /// Vantage rows in the continent order, unknown continents last, then by label.
     static func vantageOrder(_ a: Vantage, _ b: Vantage) -> Bool {
         let (rankA, rankB) = (Continent.rank(a.continent), Continent.rank(b.continent))
         return rankA != rankB ? rankA < rankB : a.label < b.label

@@ -1,4 +1,4 @@
-/// How one provider spells its cache states, folded into DESIGN.md's seven `CacheStatus` values.
+/// How one provider spells its cache states, folded into the seven `CacheStatus` values.
 ///
 /// Words are compared in upper case. A word with no entry has no status: the classifier then
 /// reports `cache == nil` and keeps the raw value, so an unknown state is visible instead of

@@ -1,4 +1,4 @@
-/// What cdntop knows about one provider (DESIGN.md's "Provider conventions"): how to
+/// What cdntop knows about one provider (its provider conventions): how to
 /// recognise it in a response, where it usually sits on the path, and where it reports its
 /// cache verdict and POP.
 struct ProviderProfile: Sendable {

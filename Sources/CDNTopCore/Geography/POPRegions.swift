@@ -1,4 +1,4 @@
-/// Places POP codes, countries and vantage labels in one of DESIGN.md's seven regions.
+/// Places POP codes, countries and vantage labels in one of the seven regions (`Continent`).
 ///
 /// The data comes from `POPRegionTable.generated.swift` (written by
 /// `scripts/generate_pop_regions.py` from the `airportsdata` package). It is kept as text and

@@ -1,4 +1,4 @@
-/// The normalized cache verdict of one response, in DESIGN.md's vocabulary.
+/// The normalized cache verdict of one response, in cdntop's cache vocabulary.
 ///
 /// Each provider spells its cache states differently (`TCP_MEM_HIT`, `RefreshHit`, `fwd=stale`);
 /// everything downstream compares providers, so they all collapse into these seven values.

@@ -1,4 +1,4 @@
-/// The seven regions DESIGN.md uses both for vantage points and for the POPs that served them.
+/// The seven regions cdntop uses both for vantage points and for the POPs that served them.
 ///
 /// The Middle East stands apart from Asia on purpose: CDN latency there differs sharply from
 /// East Asia (681 ms against ~500 ms in the story), and a merged row would hide it.
@@ -11,7 +11,7 @@ public enum Continent: String, CaseIterable, Sendable, Codable, Hashable {
     case asia = "Asia"
     case oceania = "Oceania"
 
-    /// Position in DESIGN.md's continent order, unknown last: how tables order their rows.
+    /// Position in the continent order, unknown last: how tables order their rows.
     public static func rank(_ continent: Continent?) -> Int {
         continent.flatMap { allCases.firstIndex(of: $0) } ?? allCases.count
     }

@@ -1,4 +1,4 @@
-/// Why a probe failed, in DESIGN.md's `error` vocabulary. A probe with no error class succeeded.
+/// Why a probe failed, in the `error` vocabulary of JSON lines and reports. A probe with no error class succeeded.
 public enum ProbeErrorClass: String, CaseIterable, Sendable, Codable, Hashable {
     case dns
     case connect

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Everything one probe of one endpoint observed: DESIGN.md's JSON line, plus the response
+/// Everything one probe of one endpoint observed: the fields of a JSON line, plus the response
 /// headers for classification and the UI's detail view.
 ///
 /// Every string in here that a server controls has been sanitized by the probe engine before

@@ -1,4 +1,4 @@
-/// A CDN, proxy or cache that cdntop recognises by its response headers (DESIGN.md's table).
+/// A CDN, proxy or cache that cdntop recognises by its response headers (the table in `ProviderProfile`).
 ///
 /// The raw values are the lowercase names used in config files, JSON lines and the database.
 public enum Provider: String, CaseIterable, Sendable, Codable, Hashable {

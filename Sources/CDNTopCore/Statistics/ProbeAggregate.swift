@@ -101,7 +101,7 @@ public struct ProbeAggregate: Sendable, Hashable {
         cache.reduce(0) { $0 + ($1.key.countsTowardHitRatio ? $1.value : 0) }
     }
 
-    /// DESIGN.md's hit ratio, nil when no response counts towards it.
+    /// The hit ratio, hits over `hitRatioSamples`; nil when no response counts towards it.
     public var hitRatio: Double? {
         let samples = hitRatioSamples
         return samples > 0 ? Double(hits) / Double(samples) : nil

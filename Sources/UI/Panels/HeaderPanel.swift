@@ -33,7 +33,7 @@ enum HeaderPanel {
         var line = parts.joined(separator: " │ ")
         if let path = data?.databasePath, rect.width >= 100 {
             let pathRoom = room - 2 - DisplayWidth.of(line) - 6
-            if pathRoom >= 12 { line += " │ db " + leftTruncated(path, to: pathRoom) }
+            if pathRoom >= 12 { line += " │ db " + leftTruncated(CredentialMask.masked(path), to: pathRoom) }
         }
         x = screen.put("│ " + DisplayWidth.truncate(line, to: max(0, room - 2)), x: x, y: rect.y, role: .title, clip: rect)
         if !badges.isEmpty {

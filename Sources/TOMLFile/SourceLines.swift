@@ -1,8 +1,8 @@
-/// Finds the line of a key in the config text, because the TOML parser reports lines only for
+/// Finds the line of a key in a TOML text, because the TOML parser reports lines only for
 /// syntax errors and a user fixing "bad interval" wants to be sent to the right line.
 ///
-/// It understands the shapes a cdntop config takes: `[table]` and `[[endpoint]]` headers at
-/// the start of a line, and `key = value` inside them. Headers are indexed once, so locating
+/// It understands the shapes cdntop's files take: `[table]` and `[[array]]` headers at the
+/// start of a line, and `key = value` (or `"key" = value`) inside them. Headers are indexed once, so locating
 /// a key costs one table's lines, not the whole file's, even in a config of 1000 endpoints.
 struct SourceLines {
     private let lines: [Substring]
@@ -10,7 +10,8 @@ struct SourceLines {
     private let headers: [String: [Int]]
 
     init(_ text: String) {
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift, so a CRLF file is split on both forms of line end.
+        lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         var headers: [String: [Int]] = [:]
         for (index, line) in lines.enumerated() {
             let content = Self.stripped(line)
