@@ -29,7 +29,7 @@ extension ReportError {
         switch self {
         case .ambiguousSite: description + " with --site"
         case .emptyWindow: description + " (--window)"
-        case .emptyDatabase, .unknownSite: description
+        case .emptyDatabase, .noSites, .unknownSite: description
         }
     }
 }
