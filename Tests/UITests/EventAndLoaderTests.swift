@@ -77,7 +77,7 @@ struct EventsLogTests {
         let data = try DashboardFixtures.data(width: 120, store: try Self.redirectLoopHour())
         let text = DashboardRenderer.render(DashboardFixtures.state(data), width: 120, height: 40).text
         let row = try #require(text.split(separator: "\n").first { $0.contains("cloudflare") && $0.contains("every probe failed") })
-        #expect(row.contains("no successful probe of 180"), "\(row)")
+        #expect(row.contains("180 probes"), "\(row)")
         #expect(!row.contains("no cache"))
     }
 

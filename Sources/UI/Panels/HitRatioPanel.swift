@@ -48,10 +48,10 @@ enum HitRatioPanel {
         return screen.put(DisplayWidth.pad(NumberText.percent(ratio), to: 8, alignRight: true), x: column, y: y, role: role, clip: rect)
     }
 
-    /// "419/420 hits · bypass 3 · dynamic 1", the origin's "no cache layer 420", or
-    /// "no successful probe of 1,157".
+    /// "419/420 hits · bypass 3 · dynamic 1", the origin's "no cache layer 420", or beside
+    /// "every probe failed" only the probe count: its error responses are no cache figures.
     static func counts(_ summary: EndpointSummary) -> String {
-        guard summary.ok > 0 else { return "no successful probe of \(NumberText.count(summary.probes))" }
+        guard summary.ok > 0 else { return NumberText.count(summary.probes, "probe") }
         let cache = summary.cache
         var parts: [String] = []
         if cache.samples > 0 { parts.append("\(NumberText.count(cache.hits))/\(NumberText.count(cache.samples)) hits") }
