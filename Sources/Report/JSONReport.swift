@@ -114,7 +114,8 @@ public enum JSONReport {
             provider = summary.provider?.rawValue
             probes = summary.probes
             ok = summary.ok
-            hitRatio = summary.cache.hitRatio.map { (($0 * 1e6).rounded()) / 1e6 }
+            // As in the markdown: no hit ratio from the error responses of an endpoint that never succeeded.
+            hitRatio = summary.ok == 0 ? nil : summary.cache.hitRatio.map { (($0 * 1e6).rounded()) / 1e6 }
             ttfbMs = LatencyJSON(summary.ttfb)
             totalMs = LatencyJSON(summary.total)
             phaseMediansMs = PhasesJSON(summary.phases)

@@ -113,6 +113,12 @@ public enum MarkdownReport {
                     row(["endpoint", "hit ratio"] + statuses.map(\.rawValue) + ["no cache"]),
                     "|---|--:|" + String(repeating: "--:|", count: statuses.count + 1)]
         for summary in analysis.endpoints {
+            // The verdicts of error responses (a redirect loop's 301s, a 503 page) are no
+            // cache figures: an endpoint without a successful probe gets no cells at all.
+            guard summary.ok > 0 else {
+                rows.append(row([name(summary), hitRatio(summary)] + Array(repeating: "–", count: statuses.count + 1)))
+                continue
+            }
             rows.append(row([name(summary), hitRatio(summary)]
                 + statuses.map { NumberText.count(summary.cache.count($0)) } + [NumberText.count(summary.cache.uncached)]))
         }
@@ -164,7 +170,10 @@ public enum MarkdownReport {
         cell(summary.endpoint.name) + (summary.endpoint.isOrigin ? " (origin)" : "")
     }
 
+    /// "75.0% (3/4)", "no cache" for an origin reached directly, "no successful probe" for
+    /// an endpoint that never answered well: that one says nothing about caching.
     private static func hitRatio(_ summary: EndpointSummary) -> String {
+        guard summary.ok > 0 else { return "no successful probe" }
         if let ratio = summary.cache.hitRatio {
             return "\(NumberText.percent(ratio)) (\(NumberText.count(summary.cache.hits))/\(NumberText.count(summary.cache.samples)))"
         }

@@ -32,16 +32,23 @@ enum Verdict {
         } else if analysis.originEndpoint == nil {
             sentences.append("No endpoint is marked `origin = true`, so there is no no-CDN baseline to compare with.")
         }
-        for summary in analysis.endpoints where !summary.endpoint.isOrigin {
+        // Only endpoints that answered: a failing one's error responses say nothing about caching.
+        for summary in analysis.endpoints where !summary.endpoint.isOrigin && summary.ok > 0 {
             guard let ratio = summary.cache.hitRatio, ratio < poorHitRatio else { continue }
             sentences.append("\(summary.endpoint.name) served only \(NumberText.percent(ratio)) from cache "
                 + "(\(NumberText.count(summary.cache.hits)) of \(NumberText.count(summary.cache.samples)) cacheable responses).")
         }
         for summary in analysis.endpoints {
             guard let success = summary.successRatio, 1 - success > notableFailureShare else { continue }
+            let counts = "\(NumberText.count(summary.failed)) of \(NumberText.count(summary.probes))"
+            guard summary.ok > 0 else {
+                let classes = summary.errors.map { "\($0.label.rawValue) \(NumberText.count($0.count))" }
+                sentences.append("\(summary.endpoint.name) failed every probe, so it has no latency or cache figures "
+                    + "(\(counts): \(classes.joined(separator: ", "))).")
+                continue
+            }
             let main = summary.errors.first.map { ", mostly \($0.label.rawValue)" } ?? ""
-            sentences.append("\(summary.endpoint.name) failed \(NumberText.percent(1 - success)) of its probes "
-                + "(\(NumberText.count(summary.failed)) of \(NumberText.count(summary.probes))\(main)).")
+            sentences.append("\(summary.endpoint.name) failed \(NumberText.percent(1 - success)) of its probes (\(counts)\(main)).")
         }
         return sentences.joined(separator: " ")
     }

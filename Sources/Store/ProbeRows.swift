@@ -33,32 +33,40 @@ enum ProbeRows {
     /// Calls `body` with each probe in `[since, until)` (µs), in time order, one row at a time.
     static func forEach(since: Int64, until: Int64, in db: Database,
                         _ body: (ProbeResult) throws -> Void) throws {
+        try forEachWithIDs(since: since, until: until, in: db) { try body($1) }
+    }
+
+    /// `forEach` with each probe's dictionary ids, for the event backfill, which follows each
+    /// (endpoint, vantage) entry as the store does when it records.
+    static func forEachWithIDs(since: Int64, until: Int64, in db: Database,
+                               _ body: (DictionaryIDs, ProbeResult) throws -> Void) throws {
         let endpoints = try Dictionaries.endpoints(in: db)
         let vantages = try Dictionaries.vantages(in: db)
         let rows = try Row.fetchCursor(db, sql: """
             SELECT \(columns) FROM probe WHERE ts >= ? AND ts < ? ORDER BY ts, id
             """, arguments: [since, until])
         while let row = try rows.next() {
-            try body(probe(from: row, endpoints: endpoints, vantages: vantages))
+            try body(DictionaryIDs(endpoint: row[1], vantage: row[2]),
+                     probe(from: row, endpoints: endpoints, vantages: vantages))
         }
     }
 
-    /// The newest `limit` probes of `site` (every site when nil), newest first. Walks the time
-    /// index backwards, so the cost follows `limit`, not the size of the table.
-    static func latest(site: String?, limit: Int, in db: Database) throws -> [ProbeResult] {
+    /// The newest `limit` failed probes of the endpoint entries `ids`, newest first: one walk
+    /// down the partial index of failed probes per entry, so the cost follows `limit`.
+    static func newestFailures(of ids: [Int64], limit: Int, in db: Database) throws -> [ProbeResult] {
         let endpoints = try Dictionaries.endpoints(in: db)
         let vantages = try Dictionaries.vantages(in: db)
-        let ids = endpoints.filter { site == nil || $0.value.site == site }.keys
-        guard !ids.isEmpty else { return [] }
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT \(columns) FROM probe WHERE endpoint_id IN (\(ids.map(String.init).joined(separator: ",")))
-            ORDER BY ts DESC, id DESC LIMIT ?
-            """, arguments: [limit])
-        var probes: [ProbeResult] = []
-        while let row = try rows.next() {
-            probes.append(try probe(from: row, endpoints: endpoints, vantages: vantages))
+        let statement = try db.cachedStatement(sql: """
+            SELECT \(columns) FROM probe INDEXED BY probe_failures
+            WHERE endpoint_id = ? AND error IS NOT NULL ORDER BY ts DESC, id DESC LIMIT ?
+            """)
+        var found: [ProbeResult] = []
+        for id in ids {
+            for row in try Row.fetchAll(statement, arguments: [id, limit]) {
+                found.append(try probe(from: row, endpoints: endpoints, vantages: vantages))
+            }
         }
-        return probes
+        return Array(found.sorted { $0.timestamp > $1.timestamp }.prefix(limit))
     }
 
     /// The newest probe of each endpoint name of `site`, one indexed lookup per catalog entry.

@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 
 /// The probe database: raw probes for export, rollups for every window the UI and reports
-/// show, and the latest headers per endpoint.
+/// show, the events found as rounds are recorded, and the latest headers per endpoint.
 ///
 /// Several processes share one file (the agent writes while the UI and `cdntop export` read),
 /// so it runs in WAL mode, where readers never block the writer nor each other, and writes
@@ -46,7 +46,10 @@ public final class ProbeStore: Sendable {
 
     // MARK: Writing
 
-    /// Stores one round of probes and folds it into the rollups, in one transaction.
+    /// Stores one round of probes, folds it into the rollups and records the transitions it
+    /// makes (`EventRows`), in one transaction. GRDB opens write transactions IMMEDIATE: the
+    /// write lock is taken before anything is read, so the previous state each transition is
+    /// judged against is the one another process's round left, never a stale one.
     public func record(_ round: [ProbeResult]) throws {
         guard !round.isEmpty else { return }
         try access {
@@ -55,11 +58,12 @@ public final class ProbeStore: Sendable {
                 try ProbeRows.insert(round, ids: ids, in: db)
                 try Rollups.add(round, ids: ids, in: db)
                 try LatestHeaders.update(round, ids: ids, in: db)
+                try EventRows.record(round, ids: ids, in: db)
             }
         }
     }
 
-    /// Deletes raw probes and rollups older than their retention as of `now`. Cheap when
+    /// Deletes raw probes, events and rollups older than their retention as of `now`. Cheap when
     /// called after every round: each call deletes only what aged out since the last one.
     /// A large backlog is deleted in short transactions that let other writers in between.
     public func prune(now: Date) throws {
@@ -88,11 +92,30 @@ public final class ProbeStore: Sendable {
         }
     }
 
-    /// The newest `limit` probes of `site` (every site when nil), newest first, for the UI's
-    /// last-probe column and events log. Headers are not kept per probe: see `lastHeaders`.
-    public func latestProbes(site: String?, limit: Int) throws -> [ProbeResult] {
+    /// The events of `site` (every site when nil) in `[since, until)`, read from the transitions
+    /// found when each round was recorded: at most `limit` failures, recoveries and status
+    /// changes (with the count left out), one folded line per endpoint for its cache flips,
+    /// and the vantages failing as of their newest probe in the window. See `EventRows.log`.
+    public func events(since: Date, until: Date, site: String?, limit: Int) throws -> EventLog {
         try access {
-            try pool.read { db in try ProbeRows.latest(site: site, limit: limit, in: db) }
+            try pool.read { db in
+                try EventRows.log(since: StoredTime.microseconds(since), until: StoredTime.microseconds(until),
+                                  site: site, limit: limit, in: db)
+            }
+        }
+    }
+
+    /// The newest `limit` failed probes of an endpoint (of `site`, when given: names repeat
+    /// across sites), newest first, whatever the window: the detail view's recent errors.
+    /// An indexed walk over failed probes only, never a scan of the probe table.
+    public func recentFailures(endpoint: String, site: String?, limit: Int) throws -> [ProbeResult] {
+        try access {
+            try pool.read { db in
+                let ids = try Dictionaries.endpoints(in: db).filter {
+                    $0.value.name == endpoint && (site == nil || $0.value.site == site)
+                }.keys
+                return try ProbeRows.newestFailures(of: Array(ids), limit: limit, in: db)
+            }
         }
     }
 

@@ -26,11 +26,15 @@ enum Retention {
         }
     }
 
-    /// Deletes up to `rowsPerStep` expired raw probes and as many rollup rows behind their
-    /// horizons; true when a table may hold more.
+    /// Deletes up to `rowsPerStep` expired raw probes, as many expired events, and as many
+    /// rollup rows behind their horizons; true when a table may hold more. `probe_state` is
+    /// never pruned: one row per endpoint and vantage, and it remembers when a failure that
+    /// outlived its probes began.
     static func deleteStep(now: Date, settings: StoreSettings, in db: Database) throws -> Bool {
         let cutoff = StoredTime.microseconds(now) - Int64(settings.retention * 1_000_000)
         var more = try ProbeRows.delete(before: cutoff, limit: rowsPerStep, in: db)
+        // Events are kept as long as the probes they were found in: windows reach no further.
+        more = try EventRows.delete(before: cutoff, limit: rowsPerStep, in: db) || more
         let horizons = try RetentionHorizons(db)
         for span in RollupSpan.allCases {
             let horizon = horizons.oldestBucket(of: span)

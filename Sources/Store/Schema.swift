@@ -9,7 +9,7 @@ import GRDB
 ///   doubles as the catalog reports are labelled from without the config: it keeps each
 ///   entry's origin flag and newest probe time, which decide what is current (`Dictionaries`).
 /// - `probe`: one row per probe, timestamps in µs, vocabularies as `StoredVocabulary` codes.
-///   Only `export` reads it; nothing else scans it.
+///   Only `export` scans it; the detail view reads its newest failures through an index.
 /// - `rollup`: per (span, bucket, endpoint, vantage, POP region) the probe and ok counts plus
 ///   a `summary` blob (`RollupCodec`): per phase a sum and a sketch, counts per cache
 ///   status, error class, provider, HTTP version and POP. Minute, hour and day spans live in
@@ -18,6 +18,13 @@ import GRDB
 ///   the key is not stored twice (table and index).
 /// - `latest_headers`: the last response headers per (endpoint, vantage), for the detail view;
 ///   raw probes do not keep headers.
+/// - `event`: the transitions `EventDetector` found as each round was recorded (failures,
+///   recoveries, status changes, cache flips), so an events log of any window is an indexed
+///   read; `event_flips` covers the per-endpoint flip counts. `probe_state` keeps, per
+///   (endpoint, vantage), the newest probe's outcome the next one is judged against, and when
+///   its failure run began. Migration v2 fills both from the raw probes already stored.
+/// - `probe_failures`: a partial index of failed probes per endpoint, for the detail view's
+///   recent errors without a scan (and small: only failures are in it).
 /// - `retention_horizon`: per span, the oldest bucket that pruning left complete, so a window
 ///   reaching further back widens to a coarser span instead of reporting partial figures.
 enum Schema {
@@ -95,6 +102,37 @@ enum Schema {
                     oldest_bucket INTEGER NOT NULL
                 );
                 """)
+        }
+        migrator.registerMigration("v2 events") { db in
+            try db.execute(sql: """
+                CREATE TABLE probe_state (
+                    endpoint_id INTEGER NOT NULL REFERENCES endpoint(id),
+                    vantage_id INTEGER NOT NULL REFERENCES vantage(id),
+                    ts INTEGER NOT NULL,         -- µs since 1970 UTC of the newest probe
+                    error INTEGER,               -- its ProbeErrorClass code
+                    status INTEGER,
+                    cache INTEGER,               -- its CacheStatus code
+                    failing_since INTEGER,       -- µs: first probe of its failure run, NULL when ok
+                    PRIMARY KEY (endpoint_id, vantage_id)
+                ) WITHOUT ROWID;
+                CREATE TABLE event (
+                    id INTEGER PRIMARY KEY,
+                    ts INTEGER NOT NULL,         -- µs since 1970 UTC of the probe that made it
+                    endpoint_id INTEGER NOT NULL REFERENCES endpoint(id),
+                    vantage_id INTEGER NOT NULL REFERENCES vantage(id),
+                    kind INTEGER NOT NULL,       -- ProbeEvent.Kind
+                    error INTEGER,               -- ProbeErrorClass code
+                    detail TEXT,
+                    status_before INTEGER,
+                    status INTEGER,
+                    cache_before INTEGER,        -- CacheStatus codes
+                    cache INTEGER
+                );
+                CREATE INDEX event_by_time ON event (ts);
+                CREATE INDEX event_flips ON event (endpoint_id, kind, ts, vantage_id, cache_before, cache);
+                CREATE INDEX probe_failures ON probe (endpoint_id, ts) WHERE error IS NOT NULL;
+                """)
+            try EventRows.backfill(in: db)
         }
         return migrator
     }()

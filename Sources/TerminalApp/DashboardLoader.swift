@@ -24,8 +24,10 @@ public struct DashboardRequest: Sendable, Hashable {
 /// report's loader (`SiteWindowLoader`, so the screen and `r`'s report agree), plus what only
 /// the screen shows. Runs on the feed's thread only.
 public enum DashboardLoader {
-    /// Probes read for the events log.
-    static let recentProbes = 600
+    /// Events read for the events log: more than any screen has rows; the rest are counted.
+    static let eventLimit = 200
+    /// Failed probes read for the detail view's recent errors.
+    static let detailErrorLimit = 6
 
     public static func load(_ request: DashboardRequest, store: ProbeStore, configured: [StoredEndpoint],
                             now: Date) throws -> DashboardData {
@@ -44,7 +46,9 @@ public enum DashboardLoader {
 
         let latest = Dictionary(try store.newestProbes(site: site).map { ($0.endpoint, $0) }) { first, _ in first }
         data.latest = latest
-        data.events = EventDetector.events(in: try store.latestProbes(site: site, limit: recentProbes))
+        let log = try store.events(since: analysis.since, until: now, site: site, limit: eventLimit)
+        (data.events, data.moreEvents) = (log.events, log.omitted)
+        data.failures = OngoingFailure.list(log.failing, analysis: analysis)
 
         let names = analysis.endpoints.map(\.endpoint.name)
         let silent = (configured.filter { $0.site == site }.map(\.name) + catalog.filter { $0.site == site }.map(\.name))
@@ -53,6 +57,7 @@ public enum DashboardLoader {
         if let endpoint = request.detailEndpoint {
             data.detailEndpoint = endpoint
             data.detailHeaders = try store.lastHeaders(endpoint: endpoint, site: site, vantage: latest[endpoint]?.vantage.label)
+            data.detailErrors = try store.recentFailures(endpoint: endpoint, site: site, limit: detailErrorLimit)
         }
         return data
     }

@@ -118,3 +118,40 @@ struct ReportSiteIsolationTests {
         #expect(analysis.endpoints.allSatisfy { $0.series.allSatisfy { ($0.p50 ?? 0) < 5000 } })
     }
 }
+
+/// Cloudflare in front of Fly without a Host override: every probe ends in a redirect loop of
+/// 301s that carry no cache header. That is "no successful probe", never "no cache".
+@Suite("Report of an endpoint that never succeeds")
+struct FailingEndpointReportTests {
+    static func analysis() throws -> SiteAnalysis {
+        let looping = (1...4).map { minute in
+            var probe = ReportFixtures.probe("cloudflare", ReportFixtures.europe, minutesAgo: Double(minute * 30), ttfb: nil,
+                                             provider: .cloudflare, error: .redirectLoop)
+            // A redirect cached at the edge still says MISS: the error responses' verdicts
+            // must not become a 0% hit ratio.
+            (probe.status, probe.cache) = (301, minute % 2 == 0 ? .miss : nil)
+            return probe
+        }
+        return try ReportBuilder.analyze(store: try ReportFixtures.store(ReportFixtures.probes + looping),
+                                         site: "shop.example", window: .day, now: ReportFixtures.now)
+    }
+
+    @Test func markdownSaysNoSuccessfulProbe() throws {
+        let markdown = MarkdownReport.render(try Self.analysis(), generatedAt: ReportFixtures.now)
+        let rows = markdown.split(separator: "\n").filter { $0.hasPrefix("| cloudflare |") }
+        #expect(rows.count >= 3)
+        #expect(rows.allSatisfy { !$0.contains("no cache") }, "\(rows)")
+        #expect(rows.contains { $0.contains("| no successful probe |") })
+        #expect(markdown.contains("cloudflare failed every probe, so it has no latency or cache figures (4 of 4: redirect_loop 4)."))
+        #expect(!markdown.contains("cloudflare served only"))
+    }
+
+    @Test func jsonHasNoHitRatio() throws {
+        let json = JSONReport.render(try Self.analysis(), generatedAt: ReportFixtures.now)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let endpoints = try #require(document["endpoints"] as? [[String: Any]])
+        let cloudflare = try #require(endpoints.first { $0["endpoint"] as? String == "cloudflare" })
+        #expect(cloudflare["hit_ratio"] is NSNull || cloudflare["hit_ratio"] == nil)
+        #expect(cloudflare["ok"] as? Int == 0)
+    }
+}

@@ -1,13 +1,13 @@
 import CDNTopCore
 import Foundation
+import Store
 @testable import TerminalApp
 import Testing
 import UI
 
 @Suite("Events log")
-struct EventDetectorTests {
+struct EventsLogTests {
     static let europe = Vantage(label: "eu-west", continent: .europe)
-    static let asia = Vantage(label: "ap-south", continent: .asia)
 
     static func probe(_ second: Double, _ endpoint: String = "fastly", _ vantage: Vantage = europe, status: Int? = 200,
                       cache: CacheStatus? = .hit, error: ProbeErrorClass? = nil) -> ProbeResult {
@@ -16,42 +16,100 @@ struct EventDetectorTests {
                     error: error, errorDetail: error.map { "\($0.rawValue) detail" })
     }
 
-    /// Newest first, as the store returns them.
-    static func events(_ chronological: [ProbeResult]) -> [DashboardEvent] {
-        EventDetector.events(in: chronological.reversed())
+    /// The fixture's hour with Cloudflare caught in a redirect loop from its first probe, as
+    /// in the demo: every probe answers 301 and ends in `redirect_loop`.
+    static func redirectLoopHour() throws -> ProbeStore {
+        try DashboardFixtures.store(DashboardFixtures.probes().map { probe in
+            guard probe.endpoint == "cloudflare" else { return probe }
+            var failed = probe
+            (failed.ok, failed.status, failed.cache, failed.error) = (false, 301, nil, .redirectLoop)
+            failed.errorDetail = "Maximum (5) redirects followed"
+            return failed
+        })
     }
 
-    @Test func failuresRecoveriesAndStatusChanges() {
-        let events = Self.events([
-            Self.probe(0), Self.probe(1, error: .timeout), Self.probe(2, error: .timeout), Self.probe(3),
-            Self.probe(4, status: 503, error: .httpStatus), Self.probe(5, error: .redirectLoop),
-        ])
-        #expect(events.map(\.kind) == [.redirectLoop, .error, .recovered, .error])
-        #expect(events.last?.text == "timeout: timeout detail")
-        #expect(events[2].text == "recovered from timeout (200)")
-        let changes = Self.events([Self.probe(0), Self.probe(1, status: 304)])
-        #expect(changes.map(\.text) == ["status 200 → 304"])
+    /// The rows of the events panel, from its rule down.
+    static func eventsRows(_ text: String) -> [String] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let rule = lines.firstIndex(where: { $0.contains("─ Events") }) else { return [] }
+        return Array(lines[(rule + 1)...])
     }
 
-    @Test func eachVantageIsFollowedOnItsOwn() {
-        let events = Self.events([Self.probe(0), Self.probe(1, error: .timeout),
-                                  Self.probe(2, "fastly", Self.asia), Self.probe(3, "fastly", Self.asia)])
-        #expect(events.map(\.kind) == [.error])
-        #expect(Self.events([Self.probe(0, error: .timeout), Self.probe(1, error: .timeout)]).isEmpty,
-                "an outage older than the batch has no start to report")
+    @Test("an endpoint failing every probe is the first thing the events log says, with start, class and count")
+    func ongoingFailureIsPinnedFirst() throws {
+        let data = try DashboardFixtures.data(width: 120, store: try Self.redirectLoopHour())
+        let failure = try #require(data.failures.first)
+        #expect(data.failures.count == 1 && failure.endpoint == "cloudflare" && failure.everyVantage)
+        // The fixture's first probe of the hour is the run's first failure.
+        #expect(failure.text == "failing since 11:00:00 · redirect_loop 180 of 180")
+        let rows = Self.eventsRows(DashboardRenderer.render(DashboardFixtures.state(data), width: 120, height: 40).text)
+        let first = try #require(rows.first)
+        #expect(first.contains("cloudflare") && first.contains("all vantages") && first.contains(failure.text), "\(first)")
     }
 
-    @Test func cacheFlipsInARowAreOneLine() {
-        var probes: [ProbeResult] = []
-        for second in 0..<10 { probes.append(Self.probe(Double(second), cache: second % 2 == 0 ? .hit : .miss)) }
-        probes.append(Self.probe(10, error: .timeout))
-        probes.append(Self.probe(11, cache: .miss))
-        probes.append(Self.probe(12, cache: .hit))
-        let events = Self.events(probes)
-        #expect(events.map(\.kind) == [.cacheFlip, .recovered, .error, .cacheFlip])
-        #expect(events[3].count == 9)
-        #expect(events[3].text.hasPrefix("cache flipped 9× since"))
-        #expect(events[0].count == 1)
+    @Test("events cover the whole window: flips are counted from the window's first")
+    func flipsOverTheWindow() throws {
+        let data = try DashboardFixtures.data(width: 120)
+        let flip = try #require(data.events.first { $0.endpoint == "fastly" && $0.kind == .cacheFlip })
+        // Fastly hits or misses at random once a minute from three vantages: flips all hour long.
+        let earliest = DashboardFixtures.now.addingTimeInterval(-3600)
+        #expect(try #require(flip.firstTime) < earliest.addingTimeInterval(10 * 60))
+        #expect(flip.count > 60, "flips over an hour, not over the newest probes")
+        #expect(flip.vantages.count == 3)
+    }
+
+    @Test("the detail view lists the endpoint's real recent errors")
+    func detailListsRecentErrors() throws {
+        var view = ViewState()
+        view.overlay = .detail
+        view.selected = "cloudflare"
+        let data = try DashboardFixtures.data(width: 120, detail: "cloudflare", store: try Self.redirectLoopHour())
+        #expect(data.detailErrors.count == DashboardLoader.detailErrorLimit)
+        #expect(data.detailErrors.first?.timestamp == data.latest["cloudflare"]?.timestamp)
+        let text = DashboardRenderer.render(DashboardFixtures.state(data, view: view), width: 120, height: 40).text
+        #expect(text.contains("redirect_loop: Maximum (5) redirects followed"))
+        #expect(text.contains("all vantages: failing since 11:00:00"))
+        #expect(!text.contains("none in the latest probes"))
+    }
+
+    @Test("a failing endpoint's cache is 'every probe failed', never 'no cache layer'")
+    func failingEndpointIsNotUncached() throws {
+        let data = try DashboardFixtures.data(width: 120, store: try Self.redirectLoopHour())
+        let text = DashboardRenderer.render(DashboardFixtures.state(data), width: 120, height: 40).text
+        let row = try #require(text.split(separator: "\n").first { $0.contains("cloudflare") && $0.contains("every probe failed") })
+        #expect(row.contains("180 probes"), "\(row)")
+        #expect(!row.contains("no cache"))
+    }
+
+    @Test("more events than rows end with a +N more line")
+    func moreMarker() throws {
+        // Failing and recovering in turn, once a minute: an event a minute.
+        let probes = (1...50).map { minute -> ProbeResult in
+            let failing = minute % 2 == 0
+            return Self.probe(Double(-minute * 60), status: failing ? nil : 200, error: failing ? .timeout : nil)
+        }
+        let store = try DashboardFixtures.store(probes)
+        let data = try DashboardFixtures.data(width: 100, store: store)
+        let rows = Self.eventsRows(DashboardRenderer.render(DashboardFixtures.state(data), width: 100, height: 30).text)
+        let drawn = rows.prefix { !$0.contains("more") }.filter { $0.contains("fastly") }.count
+        let marker = try #require(rows.first { $0.contains("more") })
+        let total = data.failures.count + data.events.count + data.moreEvents
+        #expect(total == 50, "the oldest probe fails: a first failure, then a change with every probe")
+        #expect(marker.trimmingCharacters(in: CharacterSet.whitespaces) == "+\(total - drawn) more")
+        #expect(drawn > 0)
+    }
+
+    @Test("an empty log says nothing changed only when nothing failed")
+    func emptyLog() throws {
+        let steady = try DashboardFixtures.store((1...30).map { Self.probe(Double(-$0 * 60), "bunny") })
+        var data = try DashboardFixtures.data(width: 100, store: steady)
+        #expect(data.events.isEmpty && data.failures.isEmpty)
+        var text = DashboardRenderer.render(DashboardFixtures.state(data), width: 100, height: 30).text
+        #expect(text.contains("nothing changed in 1h"))
+        // Failures from a vantage whose newest probe is outside the window are not ongoing, yet not "nothing".
+        data.analysis?.endpoints[0].ok -= 1
+        text = DashboardRenderer.render(DashboardFixtures.state(data), width: 100, height: 30).text
+        #expect(!text.contains("nothing changed"))
     }
 }
 
@@ -88,8 +146,8 @@ struct DashboardLoaderTests {
     @Test func failedSlicesAreNotDrawnAsFast() throws {
         let chart = ChartSlicing(window: .fiveMinutes, until: DashboardFixtures.now, maxSlices: 5)
         let points = chart.points(probes: [
-            EventDetectorTests.probe(-250, error: .timeout),
-            EventDetectorTests.probe(-10),
+            EventsLogTests.probe(-250, error: .timeout),
+            EventsLogTests.probe(-10),
         ])
         #expect(points.first?.failed == 1 && points.first?.p50 == nil && points.first?.probes == 1)
         #expect(points.last?.failed == 0 && points.last?.p50 != nil)

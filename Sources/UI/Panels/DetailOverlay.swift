@@ -19,10 +19,12 @@ enum DetailOverlay {
         let summary = state.data?.summary(of: name)
         let latest = state.latest(name)
         let headers = (state.data?.detailHeaders ?? []).filter { headersThatMatter.contains($0.name.lowercased()) }
-        let errors = (state.data?.events ?? []).filter { $0.endpoint == name && $0.isBad }
+        let loaded = state.data?.detailEndpoint == name
+        let errors = loaded ? state.data?.detailErrors ?? [] : []
+        let failure = state.data?.failures.first { $0.endpoint == name }
         // url, phases (3), last probe (2), POPs and protocols (2), headers, errors: with titles.
         let wanted = 1 + (summary?.phases == nil ? 0 : 3) + (latest == nil ? 0 : 2) + (summary == nil ? 0 : 2)
-            + 1 + max(1, min(12, headers.count)) + 1 + max(1, min(6, errors.count)) + 2
+            + 1 + max(1, min(12, headers.count)) + 1 + (failure == nil ? 0 : 1) + max(1, min(6, errors.count)) + 2
         let box = Overlay.box(width: 110, height: wanted, in: rect)
         Overlay.frame(box, title: name + (summary?.provider.map { " · \($0.displayName)" } ?? ""), on: &screen)
         let inner = box.inset(dx: 2, dy: 1)
@@ -51,15 +53,18 @@ enum DetailOverlay {
         }
         line("Headers that mattered" + (latest.map { " (latest from \($0.vantage.label))" } ?? ""), .section)
         if headers.isEmpty {
-            line(state.data?.detailEndpoint == name ? "none recorded" : "loading…", .muted, indent: 2)
+            line(loaded ? "none recorded" : "loading…", .muted, indent: 2)
         }
         for header in headers.prefix(max(0, min(12, inner.maxY - y - 3))) {
             line("\(header.name.lowercased()): \(Sanitizer.clean(header.value))", indent: 2)
         }
         line("Recent errors", .section)
-        if errors.isEmpty { line("none in the latest probes", .muted, indent: 2) }
-        for event in errors.prefix(max(0, inner.maxY - y)) {
-            line("\(PanelText.clock(event.time)) \(event.vantage) \(event.text)", .bad, indent: 2)
+        if let failure { line("\(failure.vantage): \(failure.text)", .bad, indent: 2) }
+        if errors.isEmpty { line(loaded ? "no failed probe recorded" : "loading…", .muted, indent: 2) }
+        for probe in errors.prefix(max(0, inner.maxY - y)) {
+            let detail = probe.errorDetail.map { ": \($0)" } ?? ""
+            line("\(PanelText.clock(probe.timestamp)) \(probe.vantage.label) \(probe.error?.rawValue ?? "failed")\(detail)",
+                 .bad, indent: 2)
         }
     }
 

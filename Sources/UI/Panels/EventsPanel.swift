@@ -1,29 +1,69 @@
 import CDNTopCore
 
-/// The events log: errors by class over the window in the rule, then the newest events
-/// (failures, recoveries, redirect loops, status changes, cache flips), newest first.
+/// The events log: errors by class over the window in the rule, then the endpoints failing
+/// right now (pinned: the one thing that must not scroll away), then the window's events
+/// (failures, recoveries, status changes, cache flips), newest first, and "+N more" when
+/// the rows run out before the events do.
 enum EventsPanel {
+    /// One row of the log: when, whose, from where, what.
+    private struct Line {
+        var time: String
+        var endpoint: String
+        var vantage: String
+        var text: String
+        var role: Role
+    }
+
     static func draw(_ state: DashboardState, in rect: Rect, on screen: inout Screen) {
         guard rect.height > 0 else { return }
         PanelText.rule("Events", detail: errorSummary(state), y: rect.y, in: rect, on: &screen)
         let body = rect.rows(1, rect.height - 1)
-        let events = state.data?.events ?? []
-        guard !events.isEmpty else {
-            // Not "no failures": an endpoint failing since before the latest probes changes nothing.
-            screen.put("nothing changed in the latest probes (failures starting or ending, status, cache)",
-                       x: body.x + 2, y: body.y, role: .muted, clip: body)
+        guard body.height > 0 else { return }
+        let lines = self.lines(state)
+        guard !lines.isEmpty else {
+            screen.put(emptyText(state), x: body.x + 2, y: body.y, role: .muted, clip: body)
             return
         }
-        let nameWidth = min(14, events.map { DisplayWidth.of($0.endpoint) }.max() ?? 6)
-        let vantageWidth = min(12, events.map { DisplayWidth.of($0.vantage) }.max() ?? 6)
-        for (index, event) in events.prefix(body.height).enumerated() {
+        let total = lines.count + (state.data?.moreEvents ?? 0)
+        // The marker takes the last row when anything is left out.
+        let shown = lines.prefix(total > body.height ? body.height - 1 : body.height)
+        let nameWidth = min(14, shown.map { DisplayWidth.of($0.endpoint) }.max() ?? 6)
+        let vantageWidth = min(12, shown.map { DisplayWidth.of($0.vantage) }.max() ?? 6)
+        for (index, line) in shown.enumerated() {
             let y = body.y + index
-            var x = screen.put(PanelText.clock(event.time) + " ", x: body.x + 2, y: y, role: .muted, clip: body)
-            x = screen.put(DisplayWidth.pad(event.endpoint, to: nameWidth) + " ", x: x, y: y, clip: body)
-            x = screen.put(DisplayWidth.pad(event.vantage, to: vantageWidth) + " ", x: x, y: y, role: .muted, clip: body)
-            let role: Role = event.isBad ? .bad : event.kind == .recovered ? .good : event.kind == .cacheFlip ? .text : .warn
-            screen.put(event.text, x: x, y: y, role: role, clip: body)
+            var x = screen.put(line.time + " ", x: body.x + 2, y: y, role: .muted, clip: body)
+            x = screen.put(DisplayWidth.pad(line.endpoint, to: nameWidth) + " ", x: x, y: y, clip: body)
+            x = screen.put(DisplayWidth.pad(line.vantage, to: vantageWidth) + " ", x: x, y: y, role: .muted, clip: body)
+            screen.put(line.text, x: x, y: y, role: line.role, clip: body)
         }
+        if total > shown.count {
+            screen.put("+\(NumberText.count(total - shown.count)) more", x: body.x + 2, y: body.y + shown.count,
+                       role: .muted, clip: body)
+        }
+    }
+
+    /// The failing endpoints first, then the events.
+    private static func lines(_ state: DashboardState) -> [Line] {
+        let failures = (state.data?.failures ?? []).map { failure in
+            Line(time: PanelText.clock(failure.latest), endpoint: failure.endpoint, vantage: failure.vantage,
+                 text: failure.text, role: .bad)
+        }
+        let events = (state.data?.events ?? []).map { event in
+            Line(time: PanelText.clock(event.time), endpoint: event.endpoint, vantage: event.vantage, text: event.text,
+                 role: event.isBad ? .bad : event.kind == .recovered ? .good : event.kind == .cacheFlip ? .text : .warn)
+        }
+        return failures + events
+    }
+
+    /// Nothing to list. "Nothing changed" only when nothing failed either: an endpoint that
+    /// failed in the window without an event is one whose vantage left before its newest probes.
+    private static func emptyText(_ state: DashboardState) -> String {
+        guard let analysis = state.data?.analysis else { return "no probes in the window" }
+        let window = analysis.window.rawValue
+        if analysis.endpoints.contains(where: { $0.failed > 0 }) {
+            return "no failure started or ended in \(window), and none is ongoing (errors counted above)"
+        }
+        return "nothing changed in \(window) (failures starting or ending, status, cache)"
     }
 
     /// "errors 1h: timeout 3 · http_status 2", or "no errors 1h (420 probes)".

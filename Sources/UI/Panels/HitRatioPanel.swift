@@ -1,7 +1,9 @@
 import CDNTopCore
 
 /// One gauge per CDN endpoint: the hit ratio with the counts behind it, BYPASS and DYNAMIC
-/// counted apart, and the origin marked "no cache" instead of a misleading 0%.
+/// counted apart, and the origin marked "no cache" instead of a misleading 0%. An endpoint
+/// without a single successful probe says so: the verdicts of its error responses (a redirect
+/// loop's 301s, a 503 page) say nothing about its cache.
 enum HitRatioPanel {
     static func height(endpoints count: Int) -> Int { 1 + max(1, count) }
 
@@ -29,11 +31,12 @@ enum HitRatioPanel {
     private static func drawGauge(_ summary: EndpointSummary, width: Int, x: Int, y: Int,
                                   in rect: Rect, on screen: inout Screen) -> Int {
         let cache = summary.cache
-        guard let ratio = cache.hitRatio else {
+        guard summary.ok > 0, let ratio = cache.hitRatio else {
             let text = summary.ok == 0 && cache.uncached == 0 && cache.counts.isEmpty ? "no response"
                 : summary.ok == 0 ? "every probe failed"
                 : summary.endpoint.isOrigin || cache.uncached == summary.probes ? "no cache" : "nothing cacheable"
-            return screen.put(DisplayWidth.pad(text, to: width + 8), x: x, y: y, role: .muted, clip: rect)
+            return screen.put(DisplayWidth.pad(text, to: width + 8), x: x, y: y, role: summary.ok == 0 ? .bad : .muted,
+                              clip: rect)
         }
         let eighths = Int((ratio * Double(width * 8)).rounded(.down))
         let partial: [Character] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"].map { $0.first ?? " " }
@@ -45,8 +48,10 @@ enum HitRatioPanel {
         return screen.put(DisplayWidth.pad(NumberText.percent(ratio), to: 8, alignRight: true), x: column, y: y, role: role, clip: rect)
     }
 
-    /// "419/420 hits · bypass 3 · dynamic 1", or the origin's probe count.
+    /// "419/420 hits · bypass 3 · dynamic 1", the origin's "no cache layer 420", or beside
+    /// "every probe failed" only the probe count: its error responses are no cache figures.
     static func counts(_ summary: EndpointSummary) -> String {
+        guard summary.ok > 0 else { return NumberText.count(summary.probes, "probe") }
         let cache = summary.cache
         var parts: [String] = []
         if cache.samples > 0 { parts.append("\(NumberText.count(cache.hits))/\(NumberText.count(cache.samples)) hits") }

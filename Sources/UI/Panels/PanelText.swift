@@ -43,7 +43,7 @@ enum PanelText {
 
     /// "19:22:03" in UTC: events and probes are stored in UTC, and reports say UTC too.
     static func clock(_ date: Date) -> String {
-        DashboardEvent.clock(date)
+        EventClock.text(date)
     }
 
     /// Milliseconds for a table cell: "53", "4.2", or "—" when there is no figure.

@@ -18,11 +18,17 @@ public struct DashboardData: Sendable {
     public var endpointNames: [String]
     /// The newest probe of each endpoint, whatever the window.
     public var latest: [String: ProbeResult]
-    /// Newest first.
-    public var events: [DashboardEvent]
+    /// The window's events, newest first (cache flips folded per endpoint), from the store.
+    public var events: [ProbeEvent]
+    /// Events of the window the store left out of `events` (beyond the limit asked for).
+    public var moreEvents: Int
+    /// Endpoints failing as of their newest probes: pinned above the events.
+    public var failures: [OngoingFailure]
     /// The newest response headers of `detailEndpoint`, the endpoint the request asked
     /// details for (nil: none asked), so the detail view can tell "loading" from "none".
     public var detailHeaders: [HTTPHeader]
+    /// The newest failed probes of `detailEndpoint`, newest first, whatever the window.
+    public var detailErrors: [ProbeResult]
     public var detailEndpoint: String?
     public var loadedAt: Date
     /// Set when the database could not be read; the previous figures stay on screen.
@@ -31,7 +37,8 @@ public struct DashboardData: Sendable {
     public init(databasePath: String, sites: [String] = [], site: String? = nil, window: ReportWindow,
                 analysis: SiteAnalysis? = nil, endpointNames: [String] = [],
                 latest: [String: ProbeResult] = [:],
-                events: [DashboardEvent] = [], detailHeaders: [HTTPHeader] = [],
+                events: [ProbeEvent] = [], moreEvents: Int = 0, failures: [OngoingFailure] = [],
+                detailHeaders: [HTTPHeader] = [], detailErrors: [ProbeResult] = [],
                 loadedAt: Date, problem: String? = nil) {
         self.databasePath = databasePath
         self.sites = sites
@@ -41,7 +48,10 @@ public struct DashboardData: Sendable {
         self.endpointNames = endpointNames
         self.latest = latest
         self.events = events
+        self.moreEvents = moreEvents
+        self.failures = failures
         self.detailHeaders = detailHeaders
+        self.detailErrors = detailErrors
         detailEndpoint = nil
         self.loadedAt = loadedAt
         self.problem = problem
