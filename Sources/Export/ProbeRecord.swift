@@ -1,8 +1,9 @@
 import CDNTopCore
 import Foundation
 
-/// One probe as a flat record: the same fields, in the same order, for JSON lines and
-/// CSV, so a script can switch formats without remapping anything.
+/// One probe as a flat record: the same fields, in the same order, for JSON lines and CSV, so
+/// a script can switch formats without remapping anything. Phases the probe did not measure
+/// are null (see `MeasuredTimings`), never a zero that reads as fast.
 struct ProbeRecord {
     /// A field's value, typed so each format can write it its own way.
     enum Value {
@@ -15,7 +16,7 @@ struct ProbeRecord {
 
     static let fieldNames = [
         "ts", "endpoint", "site", "url", "region", "provider", "ok", "status", "http_version",
-        "cache", "cache_raw", "pop", "pop_region", "age", "dns_ms", "connect_ms", "tls_ms",
+        "cache", "cache_raw", "pop", "pop_region", "pop_metro", "pop_city", "age", "dns_ms", "connect_ms", "tls_ms",
         "ttfb_ms", "transfer_ms", "total_ms", "bytes", "redirects", "remote_ip", "error",
         "error_detail",
     ]
@@ -23,14 +24,17 @@ struct ProbeRecord {
     static func values(of probe: ProbeResult) -> [Value] {
         func text(_ value: String?) -> Value { value.map(Value.string) ?? .null }
         func number(_ value: Int?) -> Value { value.map { .integer(Int64($0)) } ?? .null }
-        let timings = probe.timings
+        func milliseconds(_ microseconds: Int64?) -> Value { microseconds.map(Value.milliseconds) ?? .null }
+        let timings = probe.measuredTimings
+        let metro = probe.popMetro
         return [
             .string(RFC3339.format(probe.timestamp)), .string(probe.endpoint), .string(probe.site),
             .string(probe.url), .string(probe.vantage.label), text(probe.provider?.rawValue),
             .bool(probe.ok), number(probe.status), text(probe.httpVersion), text(probe.cache?.rawValue),
-            text(probe.cacheRaw), text(probe.pop), text(probe.popRegion?.rawValue), number(probe.age),
-            .milliseconds(timings.dns), .milliseconds(timings.connect), .milliseconds(timings.tls),
-            .milliseconds(timings.ttfb), .milliseconds(timings.transfer), .milliseconds(timings.total),
+            text(probe.cacheRaw), text(probe.pop), text(probe.popRegion?.rawValue),
+            text(metro?.iata), text(metro?.city), number(probe.age),
+            milliseconds(timings.dns), milliseconds(timings.connect), milliseconds(timings.tls),
+            milliseconds(timings.ttfb), milliseconds(timings.transfer), .milliseconds(timings.total),
             .integer(probe.bytes), .integer(Int64(probe.redirects)), text(probe.remoteIP),
             text(probe.error?.rawValue), text(probe.errorDetail),
         ]

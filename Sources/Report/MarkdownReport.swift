@@ -130,11 +130,18 @@ public enum MarkdownReport {
     private static func popsTable(_ analysis: SiteAnalysis) -> [String] {
         var rows = ["", "## POPs and protocols", "", "| endpoint | POPs that served (top 5) | HTTP versions |", "|---|---|---|"]
         for summary in analysis.endpoints {
-            let pops = summary.pops.prefix(5).map { "\($0.label) \(NumberText.count($0.count))" }.joined(separator: " · ")
+            let pops = summary.pops.prefix(5).map { "\(popLabel($0.label, summary)) \(NumberText.count($0.count))" }
+                .joined(separator: " · ")
             let versions = summary.httpVersions.map { "HTTP/\($0.label) \(NumberText.count($0.count))" }.joined(separator: " · ")
             rows.append(row([name(summary), pops.isEmpty ? "none reported" : pops, versions.isEmpty ? "–" : versions]))
         }
         return rows
+    }
+
+    /// The POP as its metro with the provider's own code beside it ("JNB Johannesburg (zajn)"),
+    /// or the bare code when no metro is known.
+    private static func popLabel(_ pop: String, _ summary: EndpointSummary) -> String {
+        POPMetros.metro(provider: summary.provider, pop: pop)?.label(pop: pop) ?? pop
     }
 
     private static func errorsSection(_ analysis: SiteAnalysis) -> [String] {

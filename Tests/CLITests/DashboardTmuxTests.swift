@@ -107,13 +107,13 @@ struct DashboardTmuxTests {
         try tmux.send("Escape")
         await tmux.waitFor("the detail to close") { !$0.contains("Headers that mattered") }
         try tmux.send("?")
-        await tmux.waitFor(text: "Esc or ? closes")
+        await tmux.waitFor(text: "Esc closes")
         try tmux.send("Escape", "f")
         await tmux.waitFor(text: "FROZEN")
         try tmux.send("f", "t")
         await tmux.waitFor(text: "theme: light")
         try tmux.send("r")
-        let written = await tmux.waitFor(text: "report written to")
+        let written = await tmux.waitFor(text: " written to ")
         let reports = try FileManager.default.contentsOfDirectory(atPath: cli.directory.appendingPathComponent("reports").path)
         #expect(reports.count == 1 && reports[0].hasPrefix("loopback-"), "\(written)")
 
@@ -160,7 +160,7 @@ struct DashboardTmuxTests {
         let lock = try SQLiteWriteLock(path: cli.databasePath)
         await tmux.waitFor(text: "not stored yet", seconds: 30)
         try tmux.send("?")
-        await tmux.waitFor(text: "Esc or ? closes", seconds: 3)
+        await tmux.waitFor(text: "Esc closes", seconds: 3)
         try tmux.send("Escape")
         lock.release()
         let before = try cli.run(["export", "--db", cli.databasePath]).lines.count

@@ -6,7 +6,7 @@ import Testing
 struct ProbeCommandTests {
     static let designFields: Set<String> = [
         "ts", "endpoint", "site", "url", "region", "provider", "ok", "status", "http_version", "cache",
-        "cache_raw", "pop", "pop_region", "age", "dns_ms", "connect_ms", "tls_ms", "ttfb_ms",
+        "cache_raw", "pop", "pop_region", "pop_metro", "pop_city", "age", "dns_ms", "connect_ms", "tls_ms", "ttfb_ms",
         "transfer_ms", "total_ms", "bytes", "redirects", "remote_ip", "error", "error_detail",
     ]
 
@@ -53,7 +53,11 @@ struct ProbeCommandTests {
         #expect(byName["fastly"]?["pop_region"] as? String == "Europe")
         #expect(byName["fastly"]?["region"] as? String == "eu-west")
         #expect(byName["origin"]?["ok"] as? Bool == true)
+        #expect(byName["fastly"]?["pop_metro"] as? String == "FRA")
+        #expect(byName["fastly"]?["pop_city"] as? String == "Frankfurt")
         #expect(byName["down"]?["error"] as? String == "connect")
+        #expect(byName["down"]?["ttfb_ms"] is NSNull, "a refused connection measured no first byte")
+        #expect(byName["down"]?["pop_metro"] is NSNull)
         #expect(outcome.stderr.contains("round: 3 probes, 2 ok, 1 failed (down connect)"))
     }
 

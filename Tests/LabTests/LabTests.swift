@@ -48,6 +48,27 @@ struct ScenarioFileTests {
         #expect(top?.description.hasPrefix("f:1: sitename: unknown key") == true, "got: \(top?.description ?? "nothing")")
     }
 
+    @Test func everyCDNNamesTheSameMetroInARegionInItsOwnSpelling() throws {
+        let scenario = try ShippedScenario.load()
+        for region in scenario.regions {
+            var metros: [String: String] = [:]
+            var spellings: Set<String> = []
+            for edge in scenario.edges where !edge.isOrigin {
+                let pop = try #require(edge.pops[region.label])
+                // What a probe reads: the edge's real headers, through the classifier.
+                let headers = EdgeResponse.identity(edge, pop: pop, id: "1").map { HTTPHeader(name: $0.0, value: $0.1) }
+                let classification = Classifier.classify(headers)
+                #expect(classification.provider == edge.provider)
+                let code = try #require(classification.pop, "\(edge.name) \(region.label)")
+                metros[edge.name] = POPMetros.metro(provider: edge.provider, pop: code)?.iata
+                spellings.insert(code)
+            }
+            #expect(Set(metros.values).count == 1 && metros.count == scenario.edges.count - 1,
+                    "\(region.label): \(metros)")
+            #expect(spellings.count > 1, "the providers spell \(region.label)'s POP differently")
+        }
+    }
+
     @Test func mistakesSayWhereAndWhat() {
         let base = """
             site = "s.lab"

@@ -28,6 +28,9 @@ final class ProbeTLSTests {
         let result = probe("https://localhost:\(port)/")
         #expect(result.error == .tls, "\(result.errorDetail ?? "")")
         #expect(!result.ok)
+        let measured = result.measuredTimings
+        #expect(measured.dns != nil && measured.connect != nil, "the connection was made")
+        #expect([measured.tls, measured.ttfb, measured.transfer] == [nil, nil, nil], "the handshake never finished")
     }
 
     @Test func insecureSkipsVerificationAndTimesTheHandshake() {
@@ -36,6 +39,7 @@ final class ProbeTLSTests {
         #expect(result.httpVersion == "2")
         #expect(result.provider == .nginx)
         #expect(result.timings.tls > 0)
+        #expect(result.measuredTimings.tls == result.timings.tls)
         #expect(result.timings.dns + result.timings.connect + result.timings.tls <= result.timings.ttfb)
         #expect(result.bytes == 6)
     }

@@ -9,7 +9,8 @@ struct POPSource: Sendable {
     /// The header; its last list entry is the node nearest the client.
     var header: String
     var extraction: Extraction
-    var locator: Locator
+    /// How the provider spells the code, and so how it maps to a metro and region.
+    var locator: POPCodeScheme
 
     /// How the POP code sits inside the header value.
     enum Extraction: Sendable {
@@ -28,22 +29,9 @@ struct POPSource: Sendable {
         case akamaiEdgeIP
     }
 
-    /// How a POP code maps to a region.
-    enum Locator: Sendable {
-        /// An IATA code, possibly followed by a site number: `SJC`, `sfo1`, `FRA56-P5`.
-        case iata
-        /// A country code followed by a city: KeyCDN's `defr` (the country TLD, so "uk").
-        case countryPrefix
-        /// Bunny's mix of country codes (`DE1`), city abbreviations (`NY1`, `LA1`) and
-        /// airport codes (`PHX1`).
-        case bunny
-        /// No region can be read from the code (an Akamai edge IP).
-        case unknown
-    }
-
     func read(_ headers: ResponseHeaders) -> POPReading? {
         guard let entry = headers.list(header).last,
-              let code = extract(entry), Self.isPlausibleCode(code),
+              let code = extract(entry), CodeText.isPlausiblePOPCode(code),
               let output = ResponseHeaders.output(code) else { return nil }
         return POPReading(code: output, region: locate(output))
     }
@@ -66,39 +54,7 @@ struct POPSource: Sendable {
     }
 
     private func locate(_ code: String) -> Continent? {
-        let letters = CodeText.letterPrefix(code)
-        switch locator {
-        case .iata:
-            return POPRegions.continent(iata: letters)
-        case .countryPrefix:
-            return POPRegions.continent(country: String(letters.prefix(2)))
-        case .bunny:
-            if let country = Self.bunnyCityCountries[letters.uppercased()] {
-                return POPRegions.continent(country: country)
-            }
-            return letters.count == 2
-                ? POPRegions.continent(country: letters)
-                : POPRegions.continent(iata: letters)
-        case .unknown:
-            return nil
-        }
-    }
-
-    /// Bunny POP names that are not the ISO country code they look like, or clash with an
-    /// unrelated airport code. Seen in public `Server: BunnyCDN-…` headers: `NY1`, `LA1`
-    /// (Laos in ISO), `JH` (Johannesburg), `ASB` (Ashburn; Ashgabat's airport), `WAR`
-    /// (Warsaw; Waris, Indonesia). `UK` is handled by `POPRegions`; `CHI`, `STO`, `MIL` are
-    /// IATA city codes.
-    private static let bunnyCityCountries: [String: String] = [
-        "NY": "US", "LA": "US", "JH": "ZA", "ASB": "US", "WAR": "PL",
-    ]
-
-    /// POP codes are short ASCII tokens. Anything else is garbage or an attack, and is
-    /// dropped rather than stored.
-    private static func isPlausibleCode(_ code: Substring) -> Bool {
-        !code.isEmpty && code.count <= 64 && code.allSatisfy { character in
-            CodeText.isLetter(character) || CodeText.isDigit(character) || "-_.".contains(character)
-        }
+        POPMetros.metro(code: code, scheme: locator)?.continent
     }
 
     private static func akamaiEdgeIP(in entry: Substring) -> Substring? {

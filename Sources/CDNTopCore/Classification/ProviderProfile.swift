@@ -78,7 +78,7 @@ struct ProviderProfile: Sendable {
                 .listEntry(header: "x-cache", nearest: .last, vocabulary: .akamai),
                 .listEntry(header: "akamai-cache-status", nearest: .first, vocabulary: .akamai),
             ]),
-            pop: POPSource(header: "x-cache", extraction: .akamaiEdgeIP, locator: .unknown)),
+            pop: POPSource(header: "x-cache", extraction: .akamaiEdgeIP, locator: .opaque)),
         ProviderProfile(
             provider: .fastly, layer: .edge,
             ownHeaders: ["x-fastly-request-id", "fastly-debug-digest"],
@@ -105,7 +105,7 @@ struct ProviderProfile: Sendable {
             provider: .keycdn, layer: .edge,
             serverPrefixes: ["keycdn"],
             cache: .listEntry(header: "x-cache", nearest: .last, vocabulary: .plain),
-            pop: POPSource(header: "x-edge-location", extraction: .whole, locator: .countryPrefix)),
+            pop: POPSource(header: "x-edge-location", extraction: .whole, locator: .keycdn)),
         ProviderProfile(
             provider: .netlify, layer: .edge,
             ownHeaders: ["x-nf-request-id"],

@@ -10,4 +10,12 @@ enum CodeText {
     static func letterPrefix<S: StringProtocol>(_ code: S) -> String {
         String(code.prefix(while: isLetter))
     }
+
+    /// POP codes are short ASCII tokens. Anything else is garbage or an attack, and is
+    /// dropped rather than stored or looked up.
+    static func isPlausiblePOPCode<S: StringProtocol>(_ code: S) -> Bool {
+        !code.isEmpty && code.count <= 64 && code.allSatisfy { character in
+            isLetter(character) || isDigit(character) || "-_.".contains(character)
+        }
+    }
 }

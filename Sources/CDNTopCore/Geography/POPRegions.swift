@@ -1,7 +1,8 @@
 /// Places POP codes, countries and vantage labels in one of the seven regions (`Continent`).
 ///
 /// The data comes from `POPRegionTable.generated.swift` (written by
-/// `scripts/generate_pop_regions.py` from the `airportsdata` package). It is kept as text and
+/// `scripts/generate_pop_regions.py` from the `airportsdata` package and the providers'
+/// published POP lists), which also gives every POP its metro (`Metro`, `POPMetros`). It is kept as text and
 /// parsed on first use: a dictionary literal that size takes the type checker minutes, and a
 /// bundled resource breaks when the binary is copied. `static let` makes the one-time parse
 /// thread-safe.
@@ -10,8 +11,22 @@ public enum POPRegions {
     /// Exactly three letters, any case: POP names with a site number ("sfo1", "FRA56-P5")
     /// are the caller's to trim, because each provider numbers its sites differently.
     public static func continent(iata: String) -> Continent? {
+        metro(iata: iata)?.continent
+    }
+
+    /// The metro an IATA airport or metropolitan code belongs to: "LHR" and "LON" are both
+    /// LON London, "jnb" is JNB Johannesburg. Exactly three letters, any case.
+    public static func metro(iata: String) -> Metro? {
         guard iata.utf8.count == 3, iata.allSatisfy(CodeText.isLetter) else { return nil }
-        return airports[iata.uppercased()]
+        return places[iata.uppercased()]
+    }
+
+    /// A metro that knows only its country ("DE", "uk"), for provider codes that name a
+    /// country without saying which of its cities.
+    static func metro(countryOnly code: String) -> Metro? {
+        guard let continent = continent(country: code) else { return nil }
+        let country = code.uppercased()
+        return Metro(iata: nil, city: nil, country: country == "UK" ? "GB" : country, continent: continent)
     }
 
     /// The region of an ISO 3166-1 alpha-2 country code, any case ("DE", "us").
@@ -63,15 +78,19 @@ public enum POPRegions {
         return table
     }()
 
-    private static let airports: [String: Continent] = {
-        var table: [String: Continent] = [:]
-        for line in airportTable.split(separator: "\n") {
-            let fields = line.split(separator: " ", maxSplits: 2)
-            guard fields.count >= 2 else { continue }
-            let region = fields.count == 3
-                ? Continent(rawValue: String(fields[2]))
-                : countries[String(fields[1])]
-            table[String(fields[0])] = region
+    /// IATA code → metro, from lines "IATA|CC|METRO|City|Region" (see the generated table).
+    private static let places: [String: Metro] = {
+        var lines: [String: [Substring]] = [:]
+        for line in placeTable.split(separator: "\n") {
+            let fields = line.split(separator: "|", omittingEmptySubsequences: false)
+            if fields.count == 5 { lines[String(fields[0])] = fields }
+        }
+        var table: [String: Metro] = [:]
+        for (code, fields) in lines {
+            let metro = fields[2].isEmpty ? code : String(fields[2])
+            let city = lines[metro]?[3] ?? fields[3]
+            table[code] = Metro(iata: metro, city: city.isEmpty ? nil : String(city), country: String(fields[1]),
+                                continent: Continent(rawValue: String(fields[4])) ?? countries[String(fields[1])])
         }
         return table
     }()

@@ -26,6 +26,10 @@ public struct ProbeResult: Sendable, Hashable {
     public var cacheRaw: String?
     public var pop: String?
     public var popRegion: Continent?
+    /// The city of the POP, named the same for every provider (`pop` stays the provider's own
+    /// code). Derived from `provider` and `pop` on every read, so probes stored before metros
+    /// existed get one too.
+    public var popMetro: Metro? { POPMetros.metro(provider: provider, pop: pop) }
     /// The `Age` header in seconds. An `Age > 0` alone does not prove an edge hit.
     public var age: Int?
     public var timings: PhaseTimings

@@ -22,7 +22,7 @@ public struct EndpointColumns: Sendable, Hashable {
         status = width >= 100 ? 13 : 10
         count = width >= 100 ? 11 : 7
         provider = width >= 110 ? 11 : 0
-        pop = width >= 80 ? (width >= 130 ? 12 : 6) : 0
+        pop = width >= 80 ? (width >= 160 ? 18 : width >= 130 ? 12 : 6) : 0
         extra = width >= 150 ? 7 : 0
         let fixed = Self.marker + name + 4 * number + count + status + 2 * extra + provider + pop
         let gaps = Self.gap * (7 + (provider > 0 ? 1 : 0) + (pop > 0 ? 1 : 0) + (extra > 0 ? 2 : 0))

@@ -45,7 +45,10 @@ enum DetailOverlay {
             line(lastProbeText(latest), latest.ok ? .overlay : .bad)
         }
         if let summary {
-            let pops = summary.pops.prefix(6).map { "\($0.label) \(NumberText.count($0.count))" }.joined(separator: ", ")
+            let provider = summary.provider
+            let pops = summary.pops.prefix(6).map { pop in
+                (POPMetros.metro(provider: provider, pop: pop.label)?.label(pop: pop.label) ?? pop.label) + " \(NumberText.count(pop.count))"
+            }.joined(separator: ", ")
             line("POPs: " + (pops.isEmpty ? "none reported" : pops))
             let versions = summary.httpVersions.map { "HTTP/\($0.label) \(NumberText.count($0.count))" }.joined(separator: ", ")
             line("Protocols: " + (versions.isEmpty ? "—" : versions) + " · success " + (summary.successRatio.map(NumberText.percent) ?? "—")
@@ -76,7 +79,10 @@ enum DetailOverlay {
         } else {
             parts.append([probe.status.map(String.init), probe.cache?.rawValue].compactMap { $0 }.joined(separator: " "))
         }
-        if let pop = probe.pop { parts.append("POP \(pop)" + (probe.popRegion.map { " (\($0.rawValue))" } ?? "")) }
+        if let pop = probe.pop {
+            // The metro for comparing providers, the provider's own code beside it.
+            parts.append("POP " + (probe.popMetro?.label(pop: pop) ?? pop) + (probe.popRegion.map { ", \($0.rawValue)" } ?? ""))
+        }
         if let version = probe.httpVersion { parts.append("HTTP/\(version)") }
         if probe.ok { parts.append("ttfb \(NumberText.milliseconds(Double(probe.timings.ttfb) / 1000)) ms") }
         if let age = probe.age { parts.append("age \(age) s") }

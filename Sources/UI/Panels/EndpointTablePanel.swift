@@ -129,7 +129,7 @@ enum EndpointTablePanel {
         let (status, role) = statusText(name, latest: latest, state: state)
         cell(status, columns.status, role)
         if columns.pop > 0 {
-            cell(latest?.pop ?? "—", columns.pop, latest?.pop == nil ? .muted : .text)
+            cell(popText(latest, width: columns.pop), columns.pop, latest?.pop == nil ? .muted : .text)
         }
     }
 
@@ -140,6 +140,17 @@ enum EndpointTablePanel {
         let ok = NumberText.count(summary.ttfb?.samples ?? 0)
         let both = "\(ok)/\(NumberText.count(summary.probes))"
         return summary.failed > 0 && DisplayWidth.of(both) <= width ? both : ok
+    }
+
+    /// The POP as a metro every provider shares ("JNB", "JNB Johannesburg" where there is
+    /// room), so one city reads the same across providers; the provider's own code where no
+    /// metro is known. The raw code is in the detail view.
+    static func popText(_ latest: ProbeResult?, width: Int) -> String {
+        guard let latest, let pop = latest.pop else { return "—" }
+        guard let metro = latest.popMetro else { return pop }
+        let code = metro.iata ?? metro.country
+        guard let city = metro.city, DisplayWidth.of(code) + 1 + DisplayWidth.of(city) <= width else { return code }
+        return code + " " + city
     }
 
     /// "200 HIT", "503 MISS", "timeout", "probing…": the last probe at a glance.

@@ -38,7 +38,7 @@ enum HelpOverlay {
             y += 1
             line(entry.symbol, entry.long, role: .muted, keyWidth: keyWidth, y: y, in: box, on: &screen)
         }
-        screen.put("Esc or ? closes", x: box.x + 2, y: box.maxY - 2, role: .muted, clip: box.inset(dx: 1))
+        screen.put("Esc closes (or ?)", x: box.x + 2, y: box.maxY - 2, role: .muted, clip: box.inset(dx: 1))
     }
 
     private static func line(_ key: String, _ text: String, role: Role, keyWidth: Int, y: Int, in box: Rect,
