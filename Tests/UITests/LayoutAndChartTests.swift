@@ -55,6 +55,20 @@ struct LayoutAndChartTests {
         #expect(DashboardRenderer.render(state, width: 120, height: 40).text.contains(widened.legend), "the scale is on screen")
     }
 
+    /// Squeezed panels say what they leave out.
+    @Test func squeezedPanelsEndInAMoreMarker() throws {
+        let state = DashboardFixtures.state(try DashboardFixtures.data(width: 80))
+        var screen = Screen(width: 80, height: 3)
+        HitRatioPanel.draw(state, in: Rect(x: 0, y: 0, width: 80, height: 3), on: &screen)
+        #expect(screen.text.contains("bunny") && screen.text.contains("+3 more (cloudflare, fastly, origin)"))
+        var endpoints = Screen(width: 80, height: 4)
+        EndpointTablePanel.draw(state, chartRows: 1, in: Rect(x: 0, y: 0, width: 80, height: 4), on: &endpoints)
+        #expect(endpoints.text.contains("+3 more (3 below"))
+        var regions = Screen(width: 80, height: 3)
+        RegionTablePanel.draw(state, in: Rect(x: 0, y: 0, width: 80, height: 3), on: &regions)
+        #expect(regions.text.contains("+3 more (regions)"))
+    }
+
     @Test func regionColumnsScrollWithTheOriginPinned() {
         let names = ["origin", "bunny", "cloudflare", "fastly", "keycdn"]
         let first = RegionTablePanel.visibleColumns(names, pinned: "origin", offset: 0, fitting: 3)

@@ -19,7 +19,13 @@ enum HitRatioPanel {
         }
         let nameWidth = min(16, summaries.map { DisplayWidth.of($0.endpoint.name) }.max() ?? 6)
         let gaugeWidth = max(6, min(30, (rect.width - nameWidth - 28) / 2))
-        for (row, summary) in summaries.prefix(rows.height).enumerated() {
+        // When rows run out, the last one says how many gauges are not shown.
+        let shown = summaries.count > rows.height ? max(0, rows.height - 1) : summaries.count
+        if shown < summaries.count {
+            PanelText.more(summaries.count - shown, detail: summaries.dropFirst(shown).map(\.endpoint.name).joined(separator: ", "),
+                           y: rows.y + shown, in: rows, on: &screen)
+        }
+        for (row, summary) in summaries.prefix(shown).enumerated() {
             let y = rows.y + row
             var x = screen.put(DisplayWidth.pad(summary.endpoint.name, to: nameWidth), x: rows.x + 2, y: y, clip: rows) + 1
             x = drawGauge(summary, width: gaugeWidth, x: x, y: y, in: rows, on: &screen)
