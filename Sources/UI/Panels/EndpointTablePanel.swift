@@ -105,10 +105,12 @@ enum EndpointTablePanel {
         let isOrigin = summary?.endpoint.isOrigin ?? latest?.isOrigin ?? false
         cell(name, columns.name, isOrigin ? .muted : .text)
         let provider = isOrigin ? "origin" : PanelText.provider(summary?.provider ?? latest?.provider)
-        if columns.provider > 0 {
-            cell(provider, columns.provider, .muted)
-        } else if rect.height > 1 {
-            screen.put(DisplayWidth.pad(provider, to: columns.name), x: rect.x + EndpointColumns.marker, y: y + 1,
+        if columns.provider > 0 { cell(provider, columns.provider, .muted) }
+        // A taller row has room under the name for what the chart does not say.
+        let notes = (columns.provider > 0 ? [] : [provider]) + secondaryLines(summary)
+        let notesWidth = columns.name + (columns.provider > 0 ? EndpointColumns.gap + columns.provider : 0)
+        for (index, note) in notes.prefix(rect.height - 1).enumerated() {
+            screen.put(DisplayWidth.truncate(note, to: notesWidth), x: rect.x + EndpointColumns.marker, y: y + 1 + index,
                        role: .muted, clip: rect)
         }
         SparklineCells.draw(summary?.series ?? [], braille: state.braille, scale: state.chartScale,
@@ -131,6 +133,24 @@ enum EndpointTablePanel {
         if columns.pop > 0 {
             cell(popText(latest, width: columns.pop), columns.pop, latest?.pop == nil ? .muted : .text)
         }
+    }
+
+    /// What a taller row shows under the endpoint's name: hit ratio, POPs, protocols, errors.
+    static func secondaryLines(_ summary: EndpointSummary?) -> [String] {
+        guard let summary else { return [] }
+        var lines: [String] = []
+        if summary.ok > 0, let ratio = summary.cache.hitRatio {
+            lines.append("hit \(NumberText.percent(ratio)) of \(NumberText.count(summary.cache.samples))")
+        }
+        let provider = summary.provider
+        let pops = summary.pops.map { POPMetros.metro(provider: provider, pop: $0.label)?.iata ?? $0.label }
+        let distinct = pops.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        if !distinct.isEmpty {
+            lines.append("POP " + distinct.prefix(3).joined(separator: " ") + (distinct.count > 3 ? " +\(distinct.count - 3)" : ""))
+        }
+        if let version = summary.httpVersions.first { lines.append("HTTP/\(version.label)") }
+        if let error = summary.errors.first { lines.append("\(error.label.rawValue) \(NumberText.count(error.count))") }
+        return lines
     }
 
     /// "180" when every probe succeeded, "0/1,157" when some failed (successful of all
