@@ -16,12 +16,16 @@ import Synchronization
 /// bounded like the outbox — and written straight to the store when it takes them, so the
 /// agent can say, when it stops, exactly how many probes were not stored.
 public final class Delivery: Sendable {
-    public let store: ProbeStore
+    /// The probe database's path, for messages and as the outbox names it.
+    public let storePath: String
     public let outbox: Outbox
+    private let openStore: @Sendable () throws -> ProbeStore
     private let state = Mutex(State())
     private let worker = DispatchQueue(label: "cdntop.delivery")
 
     private struct State {
+        /// Opened at the first delivery when it could not be opened up front (locked).
+        var store: ProbeStore?
         /// Probes neither the outbox nor the store took yet, oldest first.
         var unqueued: [KeyedProbe] = []
         var droppedUnreported = 0
@@ -37,12 +41,30 @@ public final class Delivery: Sendable {
     static let pruneEvery: TimeInterval = 3600
 
     public init(store: ProbeStore, outbox: Outbox) {
-        self.store = store
+        storePath = store.path
         self.outbox = outbox
+        openStore = { store }
+        state.withLock { $0.store = store }
+    }
+
+    /// A delivery to a store that could not be opened yet (another process holds its lock):
+    /// probes queue in the outbox meanwhile, and `open` is tried again at each delivery.
+    public init(storePath: String, outbox: Outbox, open: @escaping @Sendable () throws -> ProbeStore) {
+        self.storePath = storePath
+        self.outbox = outbox
+        openStore = open
     }
 
     /// The store the probes are for, as the outbox names it: one outbox serves several stores.
-    public var destination: String { URL(fileURLWithPath: store.path).standardizedFileURL.path }
+    public var destination: String { URL(fileURLWithPath: storePath).standardizedFileURL.path }
+
+    /// The store, opened now if it was not yet.
+    private func store() throws -> ProbeStore {
+        if let store = state.withLock({ $0.store }) { return store }
+        let store = try openStore()
+        state.withLock { $0.store = store }
+        return store
+    }
 
     /// Where the probes stand, for a round's log line and the last word on stop.
     public struct Outcome: Sendable, Equatable {
@@ -151,7 +173,7 @@ public final class Delivery: Sendable {
         let held = state.withLock { $0.unqueued }
         guard !held.isEmpty else { return nil }
         do {
-            try store.record(held.map(\.probe), deliveryKeys: held.map(\.key))
+            try store().record(held.map(\.probe), deliveryKeys: held.map(\.key))
         } catch {
             return Self.reason(error)
         }
@@ -168,7 +190,7 @@ public final class Delivery: Sendable {
                 let batch = try outbox.oldest(destination: destination, limit: Self.batchSize)
                 if batch.isEmpty { return nil }
                 do {
-                    try store.record(batch.map(\.keyed.probe), deliveryKeys: batch.map(\.keyed.key))
+                    try store().record(batch.map(\.keyed.probe), deliveryKeys: batch.map(\.keyed.key))
                 } catch {
                     return Self.reason(error)
                 }
@@ -191,7 +213,7 @@ public final class Delivery: Sendable {
         }
         guard due else { return }
         do {
-            try store.prune(now: now)
+            try store().prune(now: now)
         } catch {
             FileHandle.standardError.write(Data("cdntop: pruning old probes failed, will retry in an hour: \(error)\n".utf8))
         }

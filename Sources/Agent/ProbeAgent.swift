@@ -26,10 +26,14 @@ public final class ProbeAgent {
 
     /// `outbox` defaults to one in memory (the lab, tests): the same path, durable as long
     /// as the process runs.
-    public init(endpoints: [Endpoint], vantage: Vantage, store: ProbeStore, outbox: Outbox = .memory()) {
+    public convenience init(endpoints: [Endpoint], vantage: Vantage, store: ProbeStore, outbox: Outbox = .memory()) {
+        self.init(endpoints: endpoints, vantage: vantage, delivery: Delivery(store: store, outbox: outbox))
+    }
+
+    public init(endpoints: [Endpoint], vantage: Vantage, delivery: Delivery) {
         self.endpoints = endpoints
         self.vantage = vantage
-        self.delivery = Delivery(store: store, outbox: outbox)
+        self.delivery = delivery
     }
 
     /// What one round did, for the agent's log line.

@@ -195,13 +195,17 @@ enum Schema {
 
     private static func openPoolOnce(path: String, configuration: Configuration) throws -> DatabasePool {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        var current = false
         if size > 0 {
-            try DatabaseQueue(path: path, configuration: configuration).read { db in
+            current = try DatabaseQueue(path: path, configuration: configuration).read { db in
                 try refuseForeignOrNewer(db, path: path)
+                return try migrator.hasCompletedMigrations(db)
             }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
-        try migrate(pool)
+        // An up-to-date file is opened without asking for the write lock, so an agent starts
+        // (and queues its probes in the outbox) while another process holds the lock.
+        if !current { try migrate(pool) }
         return pool
     }
 

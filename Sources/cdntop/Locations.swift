@@ -1,3 +1,4 @@
+import Agent
 import ArgumentParser
 import CDNTopCore
 import Config
@@ -54,6 +55,21 @@ struct Locations: ParsableArguments {
         do {
             return try ProbeStore(path: databasePath(configured: config?.database.path),
                                   settings: StoreSettings.default.overriding(with: config?.database ?? .init()))
+        } catch {
+            throw ExitStatus.databaseUnusable.fail(commandLineMessage(error))
+        }
+    }
+
+    /// The agent's way into the probe database. A database another process holds locked is
+    /// not a reason to stop probing: the probes wait in the outbox, and the store is opened
+    /// at a later delivery. Anything else wrong with it ends the command (exit 3).
+    func delivery(config: CDNTopConfig, outbox: Outbox) throws -> Delivery {
+        let path = databasePath(configured: config.database.path)
+        let settings = StoreSettings.default.overriding(with: config.database)
+        do {
+            return Delivery(store: try ProbeStore(path: path, settings: settings), outbox: outbox)
+        } catch StoreError.busy {
+            return Delivery(storePath: path, outbox: outbox) { try ProbeStore(path: path, settings: settings) }
         } catch {
             throw ExitStatus.databaseUnusable.fail(commandLineMessage(error))
         }

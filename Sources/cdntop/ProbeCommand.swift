@@ -44,15 +44,15 @@ struct ProbeCommand: ParsableCommand {
     func run() throws {
         let config = try locations.loadConfig()
         let vantage = config.vantage(overriddenBy: region)
-        let store = try locations.openStore(config: config)
         let outbox = try locations.openOutbox(flag: self.outbox, config: config)
+        let delivery = try locations.delivery(config: config, outbox: outbox)
 
         // A reader that goes away (`| head`, a jq that exits) must not kill the agent mid-round:
         // output then fails quietly while probing and storing go on.
         signal(SIGPIPE, SIG_IGN)
         // Installed for --once too, so cron's or timeout's SIGTERM still lets the round be stored.
         let stop = StopSignal()
-        let agent = ProbeAgent(endpoints: config.endpoints, vantage: vantage, store: store, outbox: outbox)
+        let agent = ProbeAgent(endpoints: config.endpoints, vantage: vantage, delivery: delivery)
         let output = StandardOutput(lineBuffered: true)
         let writer = ProbeWriter(format: .jsonl)
         if json {
@@ -69,7 +69,7 @@ struct ProbeCommand: ParsableCommand {
         output.flush()
         let final = agent.delivery.accept([], deadline: .now + .seconds(Self.finalDeliverySeconds))
         if final.waiting > 0 {
-            throw ExitStatus.databaseUnusable.fail(RoundSummary.notStored(final, database: store.path, outbox: outbox.location))
+            throw ExitStatus.databaseUnusable.fail(RoundSummary.notStored(final, database: delivery.storePath, outbox: outbox.location))
         }
     }
 }
