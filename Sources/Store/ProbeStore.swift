@@ -48,10 +48,10 @@ public final class ProbeStore: Sendable {
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         guard size > 0 else { throw StoreError.empty(path: path) }
-        return try ProbeStore(path: path, settings: settings,
-                              reader: try translatingErrors(path: path, settings: settings) {
+        let reader = try translatingErrors(path: path, settings: settings) {
             try Schema.openReadOnly(path: path, busyTimeout: settings.busyTimeout)
-        })
+        }
+        return ProbeStore(path: path, settings: settings, reader: reader)
     }
 
     private init(path: String, settings: StoreSettings, reader: DatabaseQueue) {

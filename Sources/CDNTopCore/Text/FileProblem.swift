@@ -20,7 +20,30 @@ public enum FileProblem {
             default: break
             }
         }
+        // Foundation on Linux often gives no reason at all (`Code=512 "(null)"`): look at
+        // the path it names instead.
+        if let path = ns.userInfo[NSFilePathErrorKey] as? String ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path,
+           let reason = reason(besides: path) {
+            return reason
+        }
         return ns.localizedDescription
+    }
+
+    /// Why `path` cannot be created: the first ancestor that exists is a file, or cannot be
+    /// written. Nil when nothing on the path explains it.
+    private static func reason(besides path: String) -> String? {
+        let parent = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var ancestor = parent
+        while ancestor.path != "/" {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: ancestor.path, isDirectory: &isDirectory) {
+                if !isDirectory.boolValue { return words(errno: ENOTDIR) }
+                if ancestor != parent { return words(errno: ENOENT) }
+                return access(ancestor.path, W_OK) == 0 ? nil : words(errno: errno)
+            }
+            ancestor.deleteLastPathComponent()
+        }
+        return nil
     }
 
     /// The words for an `errno` value.
