@@ -46,7 +46,7 @@ public final class StopSignal: @unchecked Sendable {
 
     private func receive(_ number: Int32) {
         if isRequested {
-            FileHandle.standardError.write(Data("cdntop: second signal, stopping without finishing the round\n".utf8))
+            FileHandle.standardError.write(Data("cdntop: second signal, stopping without finishing the round; probes already queued wait in the outbox\n".utf8))
             exit(128 + number)
         }
         request()
