@@ -43,8 +43,15 @@ let package = Package(
             "CDNTopCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        // The collector: schedules probe rounds at each endpoint's interval and stores them.
-        .target(name: "Agent", dependencies: ["CDNTopCore", "Probe", "Store"]),
+        // The local outbox: a small SQLite file where every measured probe waits, durable,
+        // until a probe store holds it.
+        .target(name: "Outbox", dependencies: [
+            "CDNTopCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // The collector: schedules probe rounds at each endpoint's interval and delivers them
+        // through the outbox to the store.
+        .target(name: "Agent", dependencies: ["CDNTopCore", "Probe", "Store", "Outbox"]),
         // Snapshot reports (markdown, JSON) from the store's windows, through the core's Analysis.
         .target(name: "Report", dependencies: ["CDNTopCore", "Store"]),
         // Probe results → JSON lines and CSV.
@@ -70,7 +77,7 @@ let package = Package(
         ]),
         // The executable: argument parsing and wiring only.
         .executableTarget(name: "cdntop", dependencies: [
-            "CDNTopCore", "Config", "Probe", "Store", "Agent", "Report", "Export", "TerminalApp", "UI", "Lab", "TOMLFile",
+            "CDNTopCore", "Config", "Probe", "Store", "Outbox", "Agent", "Report", "Export", "TerminalApp", "UI", "Lab", "TOMLFile",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -94,7 +101,7 @@ let package = Package(
         ]),
         .testTarget(name: "ExportTests", dependencies: ["Export"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Store", "TestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "TestSupport"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "Outbox", "TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Probe", "CDNTopCore", "TOMLFile"]),
         .testTarget(name: "UITests", dependencies: ["UI", "TerminalApp", "Store", "CDNTopCore", "TestSupport", "TOMLFile"],
                     exclude: ["Snapshots"]),

@@ -146,7 +146,7 @@ func request(_ window: ReportWindow, width: Int) -> DashboardRequest {
 // What `cdntop` does before its first frame with data: open the existing file, load the
 // default 1h window, compose the frame. The page cache is warm (the file was just written).
 let firstFrame = try measuring.milliseconds {
-    let opened = try ProbeStore.openExisting(path: path)
+    let opened = try ProbeStore.openReadOnly(path: path)
     let data = try DashboardLoader.load(request(.hour, width: 120), store: opened, configured: [], now: now)
     let state = DashboardState(data: data, view: ViewState(), live: LiveStatus(probing: false), now: now)
     _ = DashboardRenderer.render(state, width: 120, height: 40)

@@ -8,6 +8,7 @@ public struct CDNTopConfig: Sendable {
     public var path: String
     public var vantage: Vantage
     public var database: DatabaseSettings
+    public var outbox: OutboxSettings
     public var endpoints: [Endpoint]
 
     public struct DatabaseSettings: Sendable, Equatable {
@@ -22,6 +23,22 @@ public struct CDNTopConfig: Sendable {
             self.path = path
             self.retention = retention
             self.rollupRetention = rollupRetention
+        }
+    }
+
+    /// `[outbox]`: where probes wait until the store holds them, and for how long.
+    public struct OutboxSettings: Sendable, Equatable {
+        /// Overrides the default outbox path; `--outbox` overrides this.
+        public var path: String?
+        /// How many probes may wait; past it the oldest are dropped (and counted).
+        public var maxProbes: Int?
+        /// How long, in seconds, a probe may wait before it is dropped (and counted).
+        public var maxAge: Double?
+
+        public init(path: String? = nil, maxProbes: Int? = nil, maxAge: Double? = nil) {
+            self.path = path
+            self.maxProbes = maxProbes
+            self.maxAge = maxAge
         }
     }
 
@@ -43,8 +60,9 @@ public struct CDNTopConfig: Sendable {
 
     private static func read(_ file: TOMLFile) throws(TOMLFileError) -> CDNTopConfig {
         let reader = TableReader(file: file.path)
-        try file.root.rejectUnknownKeys(allowed: ["agent", "database", "endpoint"])
+        try file.root.rejectUnknownKeys(allowed: ["agent", "database", "outbox", "endpoint"])
         return CDNTopConfig(path: file.path, vantage: try reader.vantage(file.root),
-                            database: try reader.database(file.root), endpoints: try reader.endpoints(file.root))
+                            database: try reader.database(file.root), outbox: try reader.outbox(file.root),
+                            endpoints: try reader.endpoints(file.root))
     }
 }

@@ -45,6 +45,26 @@ struct TableReader {
                      rollupRetention: try table.duration("rollup_retention"))
     }
 
+    /// From one probe to a hundred million (a few tens of GB: far past any sensible outage).
+    static let outboxProbesRange = 1...100_000_000
+    /// From a minute to a year.
+    static let outboxAgeRange = 60.0...(365 * 86_400.0)
+
+    func outbox(_ root: TOMLSection) throws(TOMLFileError) -> CDNTopConfig.OutboxSettings {
+        guard let table = try root.table("outbox", what: "[outbox] must be a table") else { return .init() }
+        try table.rejectUnknownKeys(allowed: ["path", "max_probes", "max_age"])
+        var maxProbes: Int?
+        if let number = try table.number("max_probes") {
+            guard number.rounded() == number, number >= Double(Self.outboxProbesRange.lowerBound),
+                  number <= Double(Self.outboxProbesRange.upperBound) else {
+                throw table.error("max_probes", "\(number) must be a whole number from 1 to 100000000")
+            }
+            maxProbes = Int(number)
+        }
+        return .init(path: try table.string("path"), maxProbes: maxProbes,
+                     maxAge: try table.duration("max_age", within: Self.outboxAgeRange))
+    }
+
     func endpoints(_ root: TOMLSection) throws(TOMLFileError) -> [Endpoint] {
         guard let tables = try root.tables("endpoint", what: "endpoint must be an array of tables: write [[endpoint]]") else {
             throw TOMLFileError(file: file, message: "no [[endpoint]] tables: add at least one (README.md shows an example)")

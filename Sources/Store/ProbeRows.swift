@@ -11,12 +11,14 @@ enum ProbeRows {
         redirects, remote_ip, error, error_detail
         """
 
-    static func insert(_ round: [ProbeResult], ids: [DictionaryIDs], in db: Database) throws {
+    /// `deliveryKeys` (one per probe, nil for a probe written without the outbox) must not be
+    /// stored yet: see `unrecorded`.
+    static func insert(_ round: [ProbeResult], ids: [DictionaryIDs], deliveryKeys: [String?], in db: Database) throws {
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO probe (\(columns))
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO probe (\(columns), delivery_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for (probe, probeIDs) in zip(round, ids) {
+        for ((probe, probeIDs), key) in zip(zip(round, ids), deliveryKeys) {
             let timings = probe.timings
             statement.setUncheckedArguments([
                 StoredTime.microseconds(probe.timestamp), probeIDs.endpoint, probeIDs.vantage,
@@ -24,10 +26,16 @@ enum ProbeRows {
                 probe.cache?.storedCode, probe.cacheRaw, probe.pop, probe.popRegion?.storedCode,
                 probe.age, timings.dns, timings.connect, timings.tls, timings.ttfb,
                 timings.transfer, timings.total, probe.bytes, probe.redirects, probe.remoteIP,
-                probe.error?.storedCode, probe.errorDetail,
+                probe.error?.storedCode, probe.errorDetail, key,
             ])
             try statement.execute()
         }
+    }
+
+    /// The keys among `keys` that no stored probe carries yet.
+    static func unrecorded(_ keys: [String], in db: Database) throws -> Set<String> {
+        let statement = try db.cachedStatement(sql: "SELECT 1 FROM probe WHERE delivery_key = ?")
+        return try Set(keys.filter { try Int.fetchOne(statement, arguments: [$0]) == nil })
     }
 
     /// Calls `body` with each probe in `[since, until)` (µs), in time order, one row at a time.

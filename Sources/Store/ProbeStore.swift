@@ -15,7 +15,8 @@ import GRDB
 public final class ProbeStore: Sendable {
     public let path: String
     public let settings: StoreSettings
-    private let pool: DatabasePool
+    /// A pool for writers; one read-only connection for readers (`openReadOnly`).
+    private let pool: any DatabaseWriter
 
     /// Opens the database at `path`, creating it and its parent directories when missing and
     /// migrating it to the current schema.
@@ -31,9 +32,13 @@ public final class ProbeStore: Sendable {
         }
     }
 
-    /// Opens an existing database for readers such as `export` and `report`, which must not
-    /// leave an empty database behind when pointed at the wrong path.
-    public static func openExisting(path: String, settings: StoreSettings = .default) throws -> ProbeStore {
+    /// Opens an existing database for readers (`export`, `report`, the read-only UI), which
+    /// never create, migrate or convert a file: SQLite opens it read-only, so a wrong path
+    /// leaves nothing behind and a 0-byte file stays 0 bytes. A database on read-only media
+    /// (a read-only mount, a file the reader may not write) is read as it is: when SQLite
+    /// cannot set up the WAL index beside it, the file is opened immutable, which is right
+    /// there because nothing can be writing it.
+    public static func openReadOnly(path: String, settings: StoreSettings = .default) throws -> ProbeStore {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw StoreError.missing(path: path)
@@ -41,7 +46,18 @@ public final class ProbeStore: Sendable {
         guard !isDirectory.boolValue else {
             throw StoreError.cannotOpen(path: path, reason: "it is a directory")
         }
-        return try ProbeStore(path: path, settings: settings)
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size > 0 else { throw StoreError.empty(path: path) }
+        let reader = try translatingErrors(path: path, settings: settings) {
+            try Schema.openReadOnly(path: path, busyTimeout: settings.busyTimeout)
+        }
+        return ProbeStore(path: path, settings: settings, reader: reader)
+    }
+
+    private init(path: String, settings: StoreSettings, reader: DatabaseQueue) {
+        self.path = path
+        self.settings = settings
+        pool = reader
     }
 
     // MARK: Writing
@@ -50,12 +66,26 @@ public final class ProbeStore: Sendable {
     /// makes (`EventRows`), in one transaction. GRDB opens write transactions IMMEDIATE: the
     /// write lock is taken before anything is read, so the previous state each transition is
     /// judged against is the one another process's round left, never a stale one.
-    public func record(_ round: [ProbeResult]) throws {
-        guard !round.isEmpty else { return }
+    ///
+    /// `deliveryKeys`, one per probe, make the write idempotent: a probe whose key is already
+    /// stored is skipped (rollups and events included), so a batch the outbox delivers twice
+    /// — the agent killed between this commit and the outbox's delete — is stored once.
+    public func record(_ probes: [ProbeResult], deliveryKeys: [String]? = nil) throws {
+        guard !probes.isEmpty else { return }
+        precondition(deliveryKeys == nil || deliveryKeys?.count == probes.count, "one delivery key per probe")
         try access {
             try pool.write { db in
+                var round = probes
+                var keys: [String?] = deliveryKeys ?? Array(repeating: nil, count: probes.count)
+                if deliveryKeys != nil {
+                    let fresh = try ProbeRows.unrecorded(keys.compactMap { $0 }, in: db)
+                    let kept = keys.indices.filter { keys[$0].map(fresh.contains) ?? true }
+                    round = kept.map { probes[$0] }
+                    keys = kept.map { keys[$0] }
+                    guard !round.isEmpty else { return }
+                }
                 let ids = try Dictionaries.ids(for: round, in: db)
-                try ProbeRows.insert(round, ids: ids, in: db)
+                try ProbeRows.insert(round, ids: ids, deliveryKeys: keys, in: db)
                 try Rollups.add(round, ids: ids, in: db)
                 try LatestHeaders.update(round, ids: ids, in: db)
                 try EventRows.record(round, ids: ids, in: db)
@@ -194,6 +224,12 @@ public final class ProbeStore: Sendable {
             switch error.resultCode {
             case .SQLITE_NOTADB:
                 throw StoreError.notSQLite(path: path)
+            case .SQLITE_FULL:
+                throw StoreError.diskFull(path: path)
+            case .SQLITE_IOERR where DiskSpace.isExhausted(besides: path):
+                // A write that failed for want of space can surface as an I/O error (the WAL
+                // index, a journal): say what the person can fix.
+                throw StoreError.diskFull(path: path)
             case .SQLITE_BUSY, .SQLITE_LOCKED:
                 throw StoreError.busy(path: path, timeout: settings.busyTimeout)
             case .SQLITE_CORRUPT:
@@ -208,12 +244,23 @@ public final class ProbeStore: Sendable {
         }
     }
 
+    private enum DiskSpace {
+        /// True when the file system holding `path` has no block left for an unprivileged
+        /// writer (or, as root, none at all).
+        static func isExhausted(besides path: String) -> Bool {
+            var stats = statvfs()
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            guard statvfs(directory, &stats) == 0 else { return false }
+            return stats.f_bfree == 0 || (getuid() != 0 && stats.f_bavail == 0)
+        }
+    }
+
     private static func createParentDirectory(of path: String) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw StoreError.cannotCreateDirectory(path: path, reason: error.localizedDescription)
+            throw StoreError.cannotCreateDirectory(path: path, reason: FileProblem.describe(error))
         }
     }
 }

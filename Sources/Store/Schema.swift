@@ -25,6 +25,8 @@ import GRDB
 ///   its failure run began. Migration v2 fills both from the raw probes already stored.
 /// - `probe_failures`: a partial index of failed probes per endpoint, for the detail view's
 ///   recent errors without a scan (and small: only failures are in it).
+/// - `probe.delivery_key` (v3): the key the outbox gave each probe, unique, so a batch
+///   delivered twice is stored once. NULL for probes written before, or without the outbox.
 /// - `retention_horizon`: per span, the oldest bucket that pruning left complete, so a window
 ///   reaching further back widens to a coarser span instead of reporting partial figures.
 enum Schema {
@@ -134,6 +136,12 @@ enum Schema {
                 """)
             try EventRows.backfill(in: db)
         }
+        migrator.registerMigration("v3 delivery keys") { db in
+            try db.execute(sql: """
+                ALTER TABLE probe ADD COLUMN delivery_key TEXT;
+                CREATE UNIQUE INDEX probe_by_delivery_key ON probe (delivery_key) WHERE delivery_key IS NOT NULL;
+                """)
+        }
         return migrator
     }()
 
@@ -157,15 +165,47 @@ enum Schema {
         }
     }
 
+    /// Opens `path` read-only for a reader, refusing files cdntop must not read as its own;
+    /// nothing is created, migrated or switched to WAL. A WAL database whose index SQLite
+    /// cannot create or map (read-only media without the `-shm` file) is opened immutable:
+    /// no process can be writing a file on read-only media, so no change is missed.
+    static func openReadOnly(path: String, busyTimeout: TimeInterval) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "cdntop.store.reader"
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.read { db in try refuseForeignOrNewer(db, path: path) }
+            return queue
+        } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_IOERR].contains(error.resultCode) {
+            let queue = try DatabaseQueue(path: immutableURI(path), configuration: configuration)
+            try queue.read { db in try refuseForeignOrNewer(db, path: path) }
+            return queue
+        }
+    }
+
+    /// The SQLite URI that opens `path` as immutable (Debian's SQLite accepts URIs).
+    private static func immutableURI(_ path: String) -> String {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
+    }
+
     private static func openPoolOnce(path: String, configuration: Configuration) throws -> DatabasePool {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        var current = false
         if size > 0 {
-            try DatabaseQueue(path: path, configuration: configuration).read { db in
+            current = try DatabaseQueue(path: path, configuration: configuration).read { db in
                 try refuseForeignOrNewer(db, path: path)
+                return try migrator.hasCompletedMigrations(db)
             }
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
-        try migrate(pool)
+        // An up-to-date file is opened without asking for the write lock, so an agent starts
+        // (and queues its probes in the outbox) while another process holds the lock.
+        if !current { try migrate(pool) }
         return pool
     }
 

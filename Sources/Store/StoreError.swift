@@ -5,8 +5,12 @@ import Foundation
 /// and says what to do, because the person reading it is at a terminal, maybe mid-incident.
 /// Messages describe the database, not a command line: `cdntop` adds which flag to pass.
 public enum StoreError: Error, Equatable, CustomStringConvertible, LocalizedError {
-    /// `openExisting` found no file: readers never create an empty database.
+    /// `openReadOnly` found no file: readers never create an empty database.
     case missing(path: String)
+    /// `openReadOnly` found a 0-byte file: readers leave it as it is.
+    case empty(path: String)
+    /// SQLite could not write: the disk (or the quota) is full.
+    case diskFull(path: String)
     /// The file exists but SQLite cannot read it as a database.
     case notSQLite(path: String)
     /// An SQLite database that another program created: cdntop will not write into it.
@@ -26,6 +30,11 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, LocalizedErro
         switch self {
         case .missing(let path):
             "No probe database at \(path): no probes have been recorded there yet."
+        case .empty(let path):
+            "The probe database \(path) is an empty file: no probes have been recorded there yet."
+        case .diskFull(let path):
+            "Disk full: the probe database \(path) cannot grow. Free space on its disk, or move "
+                + "it to a disk with room."
         case .notSQLite(let path):
             "\(path) is not an SQLite database: move this file away so a new database can be "
                 + "created there."

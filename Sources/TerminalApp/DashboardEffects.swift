@@ -64,7 +64,8 @@ final class DashboardEffects {
                 let path = try SnapshotWriter.write(analysis, to: directory)
                 notices.post("report of \(frozen)\(analysis.window.phrase) written to \(path)", seconds: 15)
             } catch {
-                notices.post("report not written: \(error.localizedDescription)", problem: true, seconds: 15)
+                notices.post("report not written to \(directory): \(FileProblem.describe(error)): choose a reports directory you can write",
+                             problem: true, seconds: 15)
             }
         }
     }

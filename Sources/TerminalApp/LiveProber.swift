@@ -5,22 +5,22 @@ import Foundation
 import Synchronization
 import UI
 
-/// Probes the configured endpoints from inside the UI: rounds at each endpoint's interval,
-/// plus ad-hoc rounds asked for by keys, all on one thread (the agent is not shared).
-/// Results are published as each probe lands, before the round is stored, so the screen
-/// shows them at once; the store write follows in the agent's one transaction per round.
+/// Probes the configured endpoints from inside the UI: each endpoint at its interval, plus
+/// ad-hoc probes asked for by keys, on one thread (the agent is not shared). Results are
+/// published as each probe lands, once it is committed to the outbox, and delivered to the
+/// store in the background as they land: `q` finds what already arrived stored or queued.
 final class LiveProber: @unchecked Sendable {
-    // @unchecked: `agent` is touched only by the prober thread; everything shared is in `shared`.
+    // @unchecked: `agent` is touched only by the prober thread; everything shared is in
+    // `shared`, and `control` is itself thread-safe.
     private struct Shared {
         var status: LiveStatus
         var pending: [[EndpointKey]?] = []
         var problems: [String] = []
-        var stopped = false
     }
 
     private let agent: ProbeAgent
     private let shared: Mutex<Shared>
-    private let wake = DispatchSemaphore(value: 0)
+    private let control = StopSignal(signals: [])
     private let finished = DispatchSemaphore(value: 0)
 
     init(agent: ProbeAgent) {
@@ -39,6 +39,9 @@ final class LiveProber: @unchecked Sendable {
     }
 
     func start() {
+        agent.onStart = { [self] started in
+            shared.withLock { $0.status.inFlight.formUnion(started.map { EndpointKey(site: $0.site, name: $0.name) }) }
+        }
         agent.onResult = { [self] result in
             shared.withLock { state in
                 let key = EndpointKey(site: result.site, name: result.endpoint)
@@ -51,56 +54,53 @@ final class LiveProber: @unchecked Sendable {
             }
         }
         agent.onRound = { [self] report in
-            if let error = report.storeError {
-                Log.write("round not stored yet, will retry: \(error)")
-                shared.withLock { $0.problems.append("probes not stored yet (will retry): \(error)") }
+            let delivery = report.delivery
+            var lines: [String] = []
+            if delivery.waiting > 0 {
+                lines.append("\(delivery.waiting) probes not stored yet, waiting in the outbox "
+                             + "\(agent.delivery.outbox.location) (will retry): \(report.storeError ?? "")")
             }
+            if delivery.dropped > 0 {
+                lines.append("dropped \(delivery.dropped) oldest unstored probes ([outbox] max_probes, max_age)")
+            }
+            lines.forEach(Log.write)
+            if !lines.isEmpty { shared.withLock { $0.problems += lines } }
         }
-        let thread = Thread { [self] in run() }
+        let thread = Thread { [self] in
+            defer { finished.signal() }
+            agent.run(until: control) { takePending() }
+        }
         thread.name = "cdntop.prober"
         thread.start()
     }
 
-    /// Asks for an ad-hoc round of `endpoints` (every endpoint when nil).
+    /// Asks for an ad-hoc probe of `endpoints` (every endpoint when nil).
     func probe(_ endpoints: [EndpointKey]?) {
         shared.withLock { $0.pending.append(endpoints) }
-        wake.signal()
+        control.nudge()
     }
 
-    /// Stops after the probe round in flight (bounded by the endpoints' timeouts).
+    /// Stops: no new probes start; waits up to `waitSeconds` for those in flight (bounded by
+    /// their timeouts), then delivers what has landed (it is in the outbox already).
     func stop(waitSeconds: Double) {
-        shared.withLock { $0.stopped = true }
-        wake.signal()
+        control.request()
         _ = finished.wait(timeout: .now() + waitSeconds)
+        agent.delivery.deliver(until: .now + .seconds(1))
     }
 
-    private func run() {
-        defer { finished.signal() }
-        let clock = ContinuousClock()
-        let origin = clock.now
-        func elapsed() -> Double { (clock.now - origin).seconds }
-        var schedule = RoundSchedule(intervals: agent.endpoints.map(\.interval), start: 0)
-        while true {
-            let (pending, stopped) = shared.withLock { state in
-                defer { state.pending = [] }
-                return (state.pending, state.stopped)
-            }
-            if stopped { return }
-            var selection = schedule.takeDue(at: elapsed()).map { agent.endpoints[$0] }
-            for keys in pending {
-                let wanted = keys.map { Set($0) }
-                for endpoint in agent.endpoints where wanted?.contains(EndpointKey(site: endpoint.site, name: endpoint.name)) ?? true {
-                    if !selection.contains(endpoint) { selection.append(endpoint) }
-                }
-            }
-            if !selection.isEmpty {
-                let keys = selection.map { EndpointKey(site: $0.site, name: $0.name) }
-                shared.withLock { $0.status.inFlight.formUnion(keys) }
-                agent.runRound(selection)
-                shared.withLock { $0.status.inFlight.subtract(keys) }
-            }
-            let wait = schedule.nextRoundTime - elapsed()
-            if wait > 0 { _ = wake.wait(timeout: .now() + wait) }
+    /// The endpoints keys asked for since the last call.
+    private func takePending() -> [Endpoint] {
+        let pending = shared.withLock { state in
+            defer { state.pending = [] }
+            return state.pending
         }
+        var selection: [Endpoint] = []
+        for keys in pending {
+            let wanted = keys.map { Set($0) }
+            for endpoint in agent.endpoints where wanted?.contains(EndpointKey(site: endpoint.site, name: endpoint.name)) ?? true {
+                if !selection.contains(endpoint) { selection.append(endpoint) }
+            }
+        }
+        return selection
     }
 }

@@ -46,16 +46,20 @@ struct DashboardCommand: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
+        let config = try loadConfig()
+        let probing = noProbe ? nil : config
+        // Read-only means read-only: a mistyped --db is an error, not a new empty database;
+        // said before anything else, with or without a terminal.
+        let readOnlyStore = probing == nil ? try locations.openReadOnlyStore(configured: config?.database.path) : nil
         do {
             try DashboardError.requireTerminal()
         } catch {
             throw ExitStatus.badArguments.fail("\(error)")
         }
-        let config = try loadConfig()
-        var agent: ProbeAgent?
-        let store = try locations.openStore(config: config)
-        if let config, !noProbe {
-            agent = ProbeAgent(endpoints: config.endpoints, vantage: config.vantage(overriddenBy: region), store: store)
+        let store = try readOnlyStore ?? locations.openStore(config: probing)
+        let agent = try probing.map { config in
+            ProbeAgent(endpoints: config.endpoints, vantage: config.vantage(overriddenBy: region), store: store,
+                       outbox: try locations.openOutbox(flag: nil, config: config))
         }
         let options = DashboardOptions(
             databasePath: store.path, reportsDirectory: reportsDirectory, window: window,

@@ -7,12 +7,15 @@ import Foundation
 /// (Bad arguments, 64, are ArgumentParser's own usage errors: `ValidationError`.)
 enum ExitStatus {
     /// 1: nothing to report (no database, no probes in the window, no such site), or the
-    /// work itself could not be done (the lab's ports, the report file).
+    /// work itself could not be done (the lab's ports).
     case nothingDone
     /// 2: the config file (or scenario file) is unusable.
     case configUnusable
-    /// 3: the probe database is unusable.
+    /// 3: the probe database is unusable, or probes were measured but not stored (they wait
+    /// in the outbox, or are lost: the message says how many and where).
     case databaseUnusable
+    /// 4: the report was made but its file could not be written.
+    case reportNotWritten
     /// 64: the arguments cannot work here (the UI without a terminal).
     case badArguments
     /// 128 + signal: the UI ended on a signal, as a shell reports it.
@@ -23,6 +26,7 @@ enum ExitStatus {
         case .nothingDone: 1
         case .configUnusable: 2
         case .databaseUnusable: 3
+        case .reportNotWritten: 4
         case .badArguments: ExitCode.validationFailure.rawValue
         case .endedBySignal(let status): status
         }

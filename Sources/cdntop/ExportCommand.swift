@@ -21,7 +21,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let start = since?.date(now: Date())
-        let store = try locations.openExistingStore()
+        let store = try locations.openReadOnlyStore()
         let output = StandardOutput()
         let writer = ProbeWriter(format: format)
         if let header = writer.header { output.writeLine(header) }

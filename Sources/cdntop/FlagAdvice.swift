@@ -9,7 +9,7 @@ extension StoreError {
     /// The store's message, then the flag that gets around it.
     var commandLineMessage: String {
         switch self {
-        case .missing:
+        case .missing, .empty:
             description + " Run `cdntop probe` first to record probes there, or pass --db with the path of an existing one."
         case .notSQLite:
             description + " Or pass --db with the path of a cdntop database."
@@ -17,7 +17,7 @@ extension StoreError {
             description + " Or pass --db with another path."
         case .cannotCreateDirectory:
             description + " Or pass --db with a path in a writable directory."
-        case .cannotOpen, .busy, .damaged, .failed:
+        case .cannotOpen, .busy, .damaged, .failed, .diskFull:
             description
         }
     }

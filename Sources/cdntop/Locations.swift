@@ -1,7 +1,9 @@
+import Agent
 import ArgumentParser
 import CDNTopCore
 import Config
 import Foundation
+import Outbox
 import Store
 
 /// Where the config and the probe database live: flags first, then the config's
@@ -32,16 +34,17 @@ struct Locations: ParsableArguments {
         }
     }
 
-    /// The probe database for a reader (`report`, `export`), which must never create one.
-    /// A missing file ends the command with `missing`'s message and status; any other
-    /// problem with exit status 3.
-    func openExistingStore(missing: (message: String, status: ExitStatus)? = nil) throws -> ProbeStore {
-        let path = databasePath()
+    /// The probe database for a reader (`report`, `export`, the read-only UI), opened
+    /// read-only: it never creates, migrates or converts a file. A missing (or empty) file ends
+    /// the command with `missing`'s message and status; any other problem with exit status 3.
+    func openReadOnlyStore(configured: String? = nil, missing: (message: String, status: ExitStatus)? = nil) throws -> ProbeStore {
+        let path = databasePath(configured: configured)
         do {
-            return try ProbeStore.openExisting(path: path)
-        } catch StoreError.missing {
-            guard let missing else { throw ExitStatus.databaseUnusable.fail(StoreError.missing(path: path).commandLineMessage) }
-            throw missing.status.fail(missing.message.replacingOccurrences(of: "{path}", with: path))
+            return try ProbeStore.openReadOnly(path: path)
+        } catch let error as StoreError where error == .missing(path: path) || error == .empty(path: path) {
+            guard let missing else { throw ExitStatus.databaseUnusable.fail(error.commandLineMessage) }
+            let message = error == .empty(path: path) ? "nothing to report: \(error.commandLineMessage)" : missing.message
+            throw missing.status.fail(message.replacingOccurrences(of: "{path}", with: path))
         } catch {
             throw ExitStatus.databaseUnusable.fail(commandLineMessage(error))
         }
@@ -54,6 +57,42 @@ struct Locations: ParsableArguments {
                                   settings: StoreSettings.default.overriding(with: config?.database ?? .init()))
         } catch {
             throw ExitStatus.databaseUnusable.fail(commandLineMessage(error))
+        }
+    }
+
+    /// The agent's way into the probe database. A database another process holds locked is
+    /// not a reason to stop probing: the probes wait in the outbox, and the store is opened
+    /// at a later delivery. Anything else wrong with it ends the command (exit 3).
+    func delivery(config: CDNTopConfig, outbox: Outbox) throws -> Delivery {
+        let path = databasePath(configured: config.database.path)
+        let settings = StoreSettings.default.overriding(with: config.database)
+        do {
+            return Delivery(store: try ProbeStore(path: path, settings: settings), outbox: outbox)
+        } catch StoreError.busy {
+            return Delivery(storePath: path, outbox: outbox) { try ProbeStore(path: path, settings: settings) }
+        } catch {
+            throw ExitStatus.databaseUnusable.fail(commandLineMessage(error))
+        }
+    }
+
+    /// The outbox where probes wait until the store holds them: `flag` (`--outbox`), else
+    /// `[outbox] path`, else the XDG state default, bounded by `[outbox]`. Probes the bounds
+    /// drop from an earlier run's outbox are counted on stderr.
+    func openOutbox(flag: String?, config: CDNTopConfig) throws -> Outbox {
+        let path = flag ?? config.outbox.path.map { DefaultLocations.expandingTilde($0, environment: environment) }
+            ?? DefaultLocations.outboxFile(environment: environment)
+        var limits = OutboxLimits.default
+        if let maxProbes = config.outbox.maxProbes { limits.maxProbes = maxProbes }
+        if let maxAge = config.outbox.maxAge { limits.maxAge = maxAge }
+        do {
+            let opened = try Outbox(path: path, limits: limits)
+            let dropped = try opened.applyLimits()
+            if dropped > 0 {
+                FileHandle.standardError.write(Data("cdntop: dropped \(dropped) probes that waited in the outbox \(path) past [outbox] max_age or max_probes\n".utf8))
+            }
+            return opened
+        } catch {
+            throw ExitStatus.databaseUnusable.fail("\(error.description). Pass --outbox with a path in a writable directory, or set [outbox] path.")
         }
     }
 

@@ -9,7 +9,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write a snapshot report: per-endpoint latency, regions, origin comparison, cache, errors.",
-        discussion: "Exit status 1 means nothing to report (no database, no probes in the window, no such site).")
+        discussion: "Exit status 1 means nothing to report (no database, no probes in the window, no such site); 4 that the report could not be written to -o FILE.")
 
     @OptionGroup var locations: Locations
 
@@ -26,7 +26,7 @@ struct ReportCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let store = try locations.openExistingStore(missing: (
+        let store = try locations.openReadOnlyStore(missing: (
             "nothing to report: no probe database at {path}; run `cdntop probe` first or pass --db", .nothingDone))
         let now = Date()
         let analysis: SiteAnalysis
@@ -51,7 +51,8 @@ struct ReportCommand: ParsableCommand {
         do {
             try text.write(toFile: output, atomically: true, encoding: .utf8)
         } catch {
-            throw ExitStatus.nothingDone.fail("cannot write \(output): \(error.localizedDescription)")
+            throw ExitStatus.reportNotWritten.fail("the report was made but cannot be written to \(output): "
+                                                   + FileProblem.describe(error) + "; pass -o with another file")
         }
     }
 }

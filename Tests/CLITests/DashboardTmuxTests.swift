@@ -134,6 +134,8 @@ struct DashboardTmuxTests {
         let endpoints = try Endpoints()
         defer { endpoints.stop() }
         let cli = try endpoints.cli()
+        // The read-only view opens an existing database, never a new one.
+        #expect(try cli.run(["probe", "--once", "--config", cli.configPath, "--db", cli.databasePath]).status == 0)
         let tmux = try TmuxSession(command: Self.command(cli, environment: "NO_COLOR=1", extra: "--no-probe"), width: 80, height: 24)
         defer { tmux.kill() }
         await tmux.waitFor(text: "READ-ONLY")

@@ -19,7 +19,7 @@ struct StoreConcurrencyTests {
         let path = directory.file("probes.sqlite")
         let writer = try ProbeStore(path: path)
         try writer.record(Self.round(0))
-        let reader = try ProbeStore.openExisting(path: path)
+        let reader = try ProbeStore.openReadOnly(path: path)
 
         let writing = Task.detached {
             for index in 1..<Self.rounds {

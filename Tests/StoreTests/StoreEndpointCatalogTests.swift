@@ -76,7 +76,7 @@ struct StoreEndpointCatalogTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("probes.sqlite")
         try ProbeStore(path: path).record(syntheticProbes(from: referenceTime, count: 30))
-        #expect(try ProbeStore.openExisting(path: path).endpoints() == [
+        #expect(try ProbeStore.openReadOnly(path: path).endpoints() == [
             StoredEndpoint(name: "bunny", site: "changelog.com", url: "https://bunny.example/", isOrigin: false),
             StoredEndpoint(name: "fastly", site: "changelog.com", url: "https://fastly.example/", isOrigin: false),
             StoredEndpoint(name: "origin", site: "changelog.com", url: "http://origin.example/", isOrigin: true),

@@ -27,17 +27,17 @@ struct StoreOpeningTests {
         try ProbeStore(path: path).record([fullProbe()])
         let reopened = try ProbeStore(path: path)
         try reopened.record([bareProbe()])
-        #expect(try allProbes(in: ProbeStore.openExisting(path: path)).count == 2)
+        #expect(try allProbes(in: ProbeStore.openReadOnly(path: path)).count == 2)
     }
 
     @Test("readers refuse a missing file and do not create one")
     func missingFile() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("absent/probes.sqlite")
-        #expect(throws: StoreError.missing(path: path)) { try ProbeStore.openExisting(path: path) }
+        #expect(throws: StoreError.missing(path: path)) { try ProbeStore.openReadOnly(path: path) }
         #expect(!FileManager.default.fileExists(atPath: directory.file("absent")))
         #expect(StoreError.missing(path: path).description.contains(path))
-        #expect(throws: StoreError.self) { try ProbeStore.openExisting(path: directory.path) }
+        #expect(throws: StoreError.self) { try ProbeStore.openReadOnly(path: directory.path) }
     }
 
     @Test("a file that is not SQLite is refused with a message naming it",
@@ -47,7 +47,7 @@ struct StoreOpeningTests {
         let path = directory.file("notes.txt")
         try contents.write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: StoreError.notSQLite(path: path)) { try ProbeStore(path: path) }
-        #expect(throws: StoreError.notSQLite(path: path)) { try ProbeStore.openExisting(path: path) }
+        #expect(throws: StoreError.notSQLite(path: path)) { try ProbeStore.openReadOnly(path: path) }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == contents)
         #expect(StoreError.notSQLite(path: path).description.contains(path))
     }
@@ -78,7 +78,7 @@ struct StoreOpeningTests {
         }
         let expected = StoreError.newerSchema(path: path, unknownMigrations: ["v99-from-the-future"])
         #expect(throws: expected) { try ProbeStore(path: path) }
-        #expect(throws: expected) { try ProbeStore.openExisting(path: path) }
+        #expect(throws: expected) { try ProbeStore.openReadOnly(path: path) }
         #expect(expected.description.contains("Upgrade cdntop"))
         #expect(expected.description.contains(path))
     }

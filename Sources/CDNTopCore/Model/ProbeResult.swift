@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Every string in here that a server controls has been sanitized by the probe engine before
 /// the result was built (see `Sanitizer`).
-public struct ProbeResult: Sendable, Hashable {
+public struct ProbeResult: Sendable, Hashable, Codable {
     public var timestamp: Date
     public var endpoint: String
     public var site: String

@@ -13,6 +13,12 @@ public enum DefaultLocations {
         base("XDG_DATA_HOME", fallback: ".local/share", environment) + "/cdntop/probes.sqlite"
     }
 
+    /// Where the agent's probes wait until the probe database holds them: state, not data,
+    /// in `$XDG_STATE_HOME` (else `~/.local/state`).
+    public static func outboxFile(environment: [String: String]) -> String {
+        base("XDG_STATE_HOME", fallback: ".local/state", environment) + "/cdntop/outbox.sqlite"
+    }
+
     /// The user's theme files, searched before the installed `themes/` folder.
     public static func themesDirectory(environment: [String: String]) -> String {
         base("XDG_CONFIG_HOME", fallback: ".config", environment) + "/cdntop/themes"
