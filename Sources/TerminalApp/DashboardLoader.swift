@@ -29,8 +29,9 @@ public enum DashboardLoader {
     /// Failed probes read for the detail view's recent errors.
     static let detailErrorLimit = 6
 
+    /// `thresholds`: the config's alert limits by endpoint name (empty: none configured).
     public static func load(_ request: DashboardRequest, store: ProbeStore, configured: [StoredEndpoint],
-                            now: Date) throws -> DashboardData {
+                            thresholds: [String: AlertThresholds] = [:], now: Date) throws -> DashboardData {
         let catalog = try store.endpoints()
         let sites = Array(Set(catalog.map(\.site) + configured.map(\.site))).sorted()
         // The same rule as the report's, except that the screen always shows a site: with
@@ -41,7 +42,8 @@ public enum DashboardLoader {
         guard let site else { return data }
 
         let analysis = try SiteWindowLoader.analyze(store: store, site: site, window: request.window,
-                                                    maxSlices: request.chartSlices, endpoints: catalog, now: now)
+                                                    maxSlices: request.chartSlices, endpoints: catalog,
+                                                    thresholds: thresholds, now: now)
         data.analysis = analysis.probes > 0 ? analysis : nil
 
         let latest = Dictionary(try store.newestProbes(site: site).map { ($0.endpoint, $0) }) { first, _ in first }

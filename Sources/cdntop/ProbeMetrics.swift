@@ -1,0 +1,63 @@
+import Agent
+import ArgumentParser
+import CDNTopCore
+import Config
+import Foundation
+import Metrics
+import Report
+import Store
+
+extension MetricsAddress: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(argument)
+    }
+}
+
+/// `probe --metrics`: counts every stored round into `AgentMetrics`, re-evaluates the
+/// configured thresholds against the store (the same rollups and rules as the UI and the
+/// report), and serves the result at `/metrics`.
+final class ProbeMetricsExporter {
+    private let metrics = AgentMetrics()
+    private let server: MetricsServer
+    private let store: ProbeStore
+    private let endpoints: [StoredEndpoint]
+    private let thresholds: [String: AlertThresholds]
+
+    /// Binds `address` now, so a taken port fails the command before the first round.
+    init(address: MetricsAddress, config: CDNTopConfig, store: ProbeStore) throws {
+        server = try MetricsServer.start(address, metrics: metrics)
+        self.store = store
+        endpoints = config.endpoints.map { StoredEndpoint(name: $0.name, site: $0.site, url: $0.url, isOrigin: $0.isOrigin) }
+        thresholds = config.thresholds
+    }
+
+    var port: Int { server.port }
+
+    /// Called after each round was stored (or failed to be).
+    func observe(_ report: ProbeAgent.RoundReport) {
+        metrics.record(report.results)
+        guard !thresholds.isEmpty else { return }
+        let now = Date()
+        var states: [AgentMetrics.AlertLimitState] = []
+        for site in Set(endpoints.map(\.site)).sorted() {
+            do {
+                let alerts = try AlertLoader.alerts(store: store, site: site, endpoints: endpoints, thresholds: thresholds,
+                                                    since: now, now: now)
+                for (endpoint, limits) in alerts.thresholds ?? [:] {
+                    states += limits.limits.map {
+                        .init(endpoint: endpoint, site: site, kind: $0.kind, firing: alerts.isFiring(endpoint, $0.kind))
+                    }
+                }
+            } catch {
+                // The previous alert state stays: better a stale gauge than a false "all clear".
+                FileHandle.standardError.write(Data("cdntop: evaluating thresholds failed, will retry next round: \(error)\n".utf8))
+                return
+            }
+        }
+        metrics.setAlerts(states)
+    }
+
+    func stop() {
+        server.stop()
+    }
+}
