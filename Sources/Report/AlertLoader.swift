@@ -6,7 +6,8 @@ import Store
 /// one loader behind the UI's badge and events, the report's Alerts section and the agent's
 /// `cdntop_alert_firing`, so all three agree on every breach.
 public enum AlertLoader {
-    /// The breaches of `site`'s endpoints overlapping `[since, now]`, all vantage points
+    /// The breaches of `site`'s endpoints judged in `[since, now]` (whole minutes: see
+    /// `AlertRules`), all vantage points
     /// together; `notConfigured` when `thresholds` sets no limit for any of them. Minute
     /// rollups are kept for days, not weeks (`StoreSettings.minuteRollupRetention`): a longer
     /// window lists the breaches of the minutes still kept.

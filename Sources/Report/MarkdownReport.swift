@@ -160,8 +160,8 @@ public enum MarkdownReport {
     /// from the config `report --config` was given.
     private static func alertsSection(_ analysis: SiteAnalysis) -> [String] {
         guard let thresholds = analysis.alerts.thresholds else {
-            return ["", "## Alerts", "", "No thresholds configured (pass `--config` with max_p95, max_avg, min_hit_ratio "
-                    + "or max_error_rate set)."]
+            return ["", "## Alerts", "", "No thresholds configured for this site's endpoints (max_p95, max_avg, "
+                    + "min_hit_ratio or max_error_rate in the config the report was made with)."]
         }
         let limits = thresholds.sorted { $0.key < $1.key }.map { name, limits in
             "\(cell(name)) " + limits.limits.map { "\($0.kind.rawValue) \($0.kind.text($0.limit))" }.joined(separator: ", ")

@@ -41,8 +41,9 @@ final class ProbeMetricsExporter {
         var states: [AgentMetrics.AlertLimitState] = []
         for site in Set(endpoints.map(\.site)).sorted() {
             do {
+                // The last minute end is the one judgement that says "now".
                 let alerts = try AlertLoader.alerts(store: store, site: site, endpoints: endpoints, thresholds: thresholds,
-                                                    since: now, now: now)
+                                                    since: now.addingTimeInterval(-60), now: now)
                 for (endpoint, limits) in alerts.thresholds ?? [:] {
                     states += limits.limits.map {
                         .init(endpoint: endpoint, site: site, kind: $0.kind, firing: alerts.isFiring(endpoint, $0.kind))

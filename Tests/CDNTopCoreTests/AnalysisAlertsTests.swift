@@ -88,17 +88,21 @@ struct AnalysisAlertsTests {
         #expect(episode.worst.n == 20)
     }
 
-    @Test("a breach lasting now is ongoing, and the current minute counts")
+    @Test("a breach lasting at the last minute end is ongoing; the minute in progress waits for its end")
     func ongoing() {
         let points = [bucket(0, Array(repeating: probe(100), count: 10)), bucket(1, Array(repeating: probe(2000), count: 30))]
-        let limits = AlertThresholds(maxP95: 0.8, window: 60, minProbes: 10)
-        let summary = AlertSummary(thresholds: ["fastly": limits],
-                                   episodes: AlertRules.episodes(series: ["fastly": points], thresholds: ["fastly": limits],
-                                                                 since: minutes(0), now: minutes(1.5)))
-        #expect(summary.firing.count == 1)
-        #expect(summary.isFiring("fastly", .maxP95))
-        #expect(!summary.isFiring("fastly", .maxAvg))
-        #expect(summary.firing.first?.start == minutes(1.5))
+        let limits = AlertThresholds(maxP95: 0.8, maxAvg: 5, window: 60, minProbes: 10)
+        func summary(now: Double) -> AlertSummary {
+            AlertSummary(thresholds: ["fastly": limits],
+                         episodes: AlertRules.episodes(series: ["fastly": points], thresholds: ["fastly": limits],
+                                                       since: minutes(0), now: minutes(now)))
+        }
+        #expect(summary(now: 1.5).firing.isEmpty, "minute 1 is not over yet")
+        let firing = summary(now: 2.5)
+        #expect(firing.firing.count == 1)
+        #expect(firing.isFiring("fastly", .maxP95))
+        #expect(!firing.isFiring("fastly", .maxAvg))
+        #expect(firing.firing.first?.start == minutes(2))
     }
 
     @Test("no probes in the window ends a breach rather than keeping it on")
@@ -111,9 +115,9 @@ struct AnalysisAlertsTests {
         #expect(episodes.map(\.end) == [minutes(2)])
     }
 
-    @Test("the window starts on a minute edge, whole minutes back")
+    @Test("the window reaches whole minutes back from a minute edge")
     func windowStart() {
-        #expect(AlertRules.windowStart(endingAt: minutes(10.5), window: 300) == minutes(5))
+        #expect(AlertRules.windowStart(endingAt: minutes(10), window: 300) == minutes(5))
         #expect(AlertRules.windowStart(endingAt: minutes(10), window: 90) == minutes(8))
     }
 }

@@ -3,7 +3,8 @@ import TestSupport
 import Testing
 
 /// Thresholds end to end: the UI in tmux probes a loopback endpoint the test turns slow, shows
-/// the ALERT badge and the alert line, and clears both when the endpoint is fast again.
+/// the ALERT badge and the alert line, and clears both when the endpoint is fast again. Each
+/// phase waits for a minute end (that is when thresholds are judged), so this takes 1–3 minutes.
 @Suite("cdntop UI alerts in tmux, end to end", .serialized)
 struct DashboardAlertTmuxTests {
     static func config(_ server: LoopbackHTTPServer) -> String {
@@ -42,7 +43,8 @@ struct DashboardAlertTmuxTests {
                                    width: 120, height: 40)
         defer { tmux.kill() }
 
-        let firing = await tmux.waitFor("the ALERT badge and the alert line") {
+        // Judged at minute ends: the first whole minute of slow probes fires within 60 s.
+        let firing = await tmux.waitFor("the ALERT badge and the alert line", seconds: 90) {
             $0.contains("ALERT 1") && $0.contains("slowpoke") && $0.contains("> 150 ms (n=") && $0.contains(", 1m) since ")
         }
         let line = try #require(firing.split(separator: "\n").first { $0.contains("> 150 ms (n=") })

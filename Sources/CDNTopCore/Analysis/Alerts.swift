@@ -141,7 +141,7 @@ public struct AlertReading: Sendable, Hashable {
 public struct AlertEpisode: Sendable, Hashable {
     public var endpoint: String
     public var kind: AlertKind
-    /// The end of the first window that breached.
+    /// The end of the first window that breached (a minute edge).
     public var start: Date
     /// The end of the first window back within the line, or with too few samples to say; nil
     /// while the breach lasts.
@@ -189,11 +189,13 @@ public struct AlertSummary: Sendable, Hashable {
 /// Threshold evaluation, pure: from per-minute aggregates to readings and breach episodes.
 ///
 /// Breaches are derived, not stored: at the end of every minute the figure over the preceding
-/// `window` of minute buckets is compared with its line (and "now" looks at the same whole
-/// minutes plus the minute in progress). The UI, the report and the agent's metrics all run
-/// this over the same rollups, so they agree on when a breach began and ended, a report of
-/// last night shows last night's breaches without anybody having watched, and there is no
-/// second record to keep consistent with the probes or to prune.
+/// `window` of whole minute buckets is compared with its line. The UI, the report and the
+/// agent's metrics all run this over the same rollups, so they agree on when a breach began
+/// and ended, a report of last night shows last night's breaches without anybody having
+/// watched, and there is no second record to keep consistent with the probes or to prune.
+/// The price is that the minute in progress is not judged until it ends: a breach shows up
+/// to a minute late, but one that showed never vanishes from the history (a partial minute
+/// judged early could breach on its first slow probes and then, complete, not breach at all).
 public enum AlertRules {
     /// The limits `aggregate` breaches, each with enough samples.
     public static func breaches(endpoint: String, _ aggregate: ProbeAggregate,
@@ -205,15 +207,16 @@ public enum AlertRules {
         }
     }
 
-    /// The first second a window ending at `end` covers: `window` whole minutes before the
-    /// minute `end` falls in. Minute-aligned, so it is the start of a rollup bucket.
+    /// The first second a window ending at the minute edge `end` covers: `window` whole
+    /// minutes (rounded up) before it. Minute-aligned, so it is the start of a rollup bucket.
     public static func windowStart(endingAt end: Date, window: Double) -> Date {
         let minute = (end.timeIntervalSince1970 / 60).rounded(.down) * 60
         return Date(timeIntervalSince1970: minute - (window / 60).rounded(.up) * 60)
     }
 
-    /// Every breach overlapping `[since, now]`, oldest first. `series` holds each endpoint's
-    /// minute buckets from at least the longest window before `since` up to `now`.
+    /// Every breach judged at a minute end in `[since, now]`, oldest first; one still open at
+    /// the last of them is ongoing. `series` holds each endpoint's minute buckets from at least
+    /// the longest window before `since` up to `now`.
     public static func episodes(series: [String: [SeriesPoint]], thresholds: [String: AlertThresholds],
                                 since: Date, now: Date) -> [AlertEpisode] {
         var episodes: [AlertEpisode] = []
@@ -240,14 +243,13 @@ public enum AlertRules {
                     open[kind] = nil
                 }
             }
-            episodes += open.values
+            episodes += open.values.sorted { $0.kind < $1.kind }
         }
         return episodes.sorted { ($0.start, $0.endpoint, $0.kind) < ($1.start, $1.endpoint, $1.kind) }
     }
 
-    /// The minute ends in `[since, now)` whose window holds a probe, then `now` itself. A
-    /// window without probes cannot breach, and the first minute end after a stretch of
-    /// them closes whatever was open.
+    /// The minute ends in `[since, now]` whose window holds a probe. A window without probes
+    /// cannot breach, and the first minute end after a stretch of them closes whatever was open.
     private static func evaluationMoments(_ points: [SeriesPoint], window: Double, since: Date, now: Date) -> [Date] {
         let reach = (window / 60).rounded(.up) * 60
         var moments = Set<TimeInterval>()
@@ -258,11 +260,11 @@ public enum AlertRules {
             // up to `reach` later; one more end shows it gone.
             var end = point.start.timeIntervalSince1970 + 60
             while end <= point.start.timeIntervalSince1970 + 60 + reach {
-                if end >= first, end < last { moments.insert(end) }
+                if end >= first, end <= last { moments.insert(end) }
                 end += 60
             }
         }
-        return moments.sorted().map { Date(timeIntervalSince1970: $0) } + [now]
+        return moments.sorted().map { Date(timeIntervalSince1970: $0) }
     }
 
     /// The buckets starting in `[from, to)`, merged; `points` are oldest first.
