@@ -14,7 +14,7 @@ struct DashboardAlertTmuxTests {
 
         [[site]]
         name = "loopback"
-        max_p95 = "150ms"
+        max_p95 = "500ms"
         alert_window = "1m"
         alert_min_probes = 3
 
@@ -36,7 +36,8 @@ struct DashboardAlertTmuxTests {
     @Test func aThresholdFiresAndRecoversOnScreen() async throws {
         let server = try LoopbackHTTPServer.start()
         defer { server.stop() }
-        server.setAdjustableDelay(milliseconds: 300)
+        // Far over the line, and the line far over what a loaded machine adds to a fast probe.
+        server.setAdjustableDelay(milliseconds: 1500)
         let cli = try CLIRunner()
         try cli.writeConfig(Self.config(server))
         let tmux = try TmuxSession(command: DashboardTmuxTests.command(cli, extra: "--refresh 200ms --window 5m"),
@@ -45,18 +46,20 @@ struct DashboardAlertTmuxTests {
 
         // Judged at minute ends: the first whole minute of slow probes fires within 60 s.
         let firing = await tmux.waitFor("the ALERT badge and the alert line", seconds: 90) {
-            $0.contains("ALERT 1") && $0.contains("slowpoke") && $0.contains("> 150 ms (n=") && $0.contains(", 1m) since ")
+            $0.contains("ALERT 1") && $0.contains("slowpoke") && $0.contains("> 500 ms (n=") && $0.contains(", 1m) since ")
         }
-        let line = try #require(firing.split(separator: "\n").first { $0.contains("> 150 ms (n=") })
+        let line = try #require(firing.split(separator: "\n").first { $0.contains("> 500 ms (n=") })
         #expect(line.contains("alert"), "the vantage column says the line is an alert: \(line)")
         #expect(!firing.split(separator: "\n").contains { $0.contains("steady") && $0.contains(" alert ") },
                 "the fast endpoint is within its line")
 
         server.setAdjustableDelay(milliseconds: 0)
-        let recovered = await tmux.waitFor("the badge to clear and the recovery line", seconds: 90) {
-            !$0.contains("ALERT") && $0.contains("p95 back within 150 ms after")
+        // The minute the delay changed in still holds slow probes: recovery comes at the next
+        // minute end but one at the latest.
+        let recovered = await tmux.waitFor("the badge to clear and the recovery line", seconds: 150) {
+            !$0.contains("ALERT") && $0.contains("p95 back within 500 ms after")
         }
-        #expect(recovered.contains("p95 > 150 ms, worst "), "the breach that ended stays in the log")
+        #expect(recovered.contains("p95 > 500 ms, worst "), "the breach that ended stays in the log")
 
         try tmux.send("q")
         await tmux.waitFor(text: "exited 0")
