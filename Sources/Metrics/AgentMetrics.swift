@@ -72,10 +72,10 @@ private struct State {
         if byEndpoint[key] == nil {
             // The provider label is fixed at the first probe (configured, else detected), so a
             // detection that changes later does not split the endpoint's series.
-            byEndpoint[key] = EndpointSeries(labels: [
+            byEndpoint[key] = EndpointSeries(labels: PrometheusText.labels([
                 ("endpoint", result.endpoint), ("site", result.site),
                 ("provider", result.provider?.rawValue ?? "unknown"), ("region", result.vantage.label),
-            ])
+            ]))
         }
         byEndpoint[key]?.add(result)
     }
@@ -93,21 +93,21 @@ private struct State {
         out.family("cdntop_probe_failures_total", type: "counter", help: "Failed probes by error class.")
         for entry in series {
             for (error, count) in entry.failures.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                out.sample("cdntop_probe_failures_total", entry.labels + [("error", error.rawValue)], Double(count))
+                out.sample("cdntop_probe_failures_total", PrometheusText.labels(entry.labels, ("error", error.rawValue)), Double(count))
             }
         }
         out.family("cdntop_cache_responses_total", type: "counter",
                    help: "Responses by cache verdict; cache=\"none\" where no cache layer was reported.")
         for entry in series {
             for (cache, count) in entry.cache.sorted(by: { $0.key < $1.key }) {
-                out.sample("cdntop_cache_responses_total", entry.labels + [("cache", cache)], Double(count))
+                out.sample("cdntop_cache_responses_total", PrometheusText.labels(entry.labels, ("cache", cache)), Double(count))
             }
         }
         out.family("cdntop_probe_duration_seconds", type: "histogram",
                    help: "Phase durations of the successful probes, in seconds (phases are not cumulative).")
         for entry in series {
             for (phase, histogram) in zip(AgentMetrics.phases, entry.phases) {
-                histogram.write("cdntop_probe_duration_seconds", entry.labels + [("phase", phase.label)], to: &out)
+                histogram.write("cdntop_probe_duration_seconds", PrometheusText.labels(entry.labels, ("phase", phase.label)), to: &out)
             }
         }
         out.family("cdntop_alert_firing", type: "gauge",
@@ -115,7 +115,7 @@ private struct State {
         // An endpoint not probed yet has no labels to give and nothing to breach.
         for alert in alerts.sorted(by: { ($0.site, $0.endpoint, $0.kind) < ($1.site, $1.endpoint, $1.kind) }) {
             guard let labels = byEndpoint[SeriesKey(site: alert.site, endpoint: alert.endpoint)]?.labels else { continue }
-            out.sample("cdntop_alert_firing", labels + [("threshold", alert.kind.rawValue)], alert.firing ? 1 : 0)
+            out.sample("cdntop_alert_firing", PrometheusText.labels(labels, ("threshold", alert.kind.rawValue)), alert.firing ? 1 : 0)
         }
         return out.text
     }
@@ -123,7 +123,8 @@ private struct State {
 
 /// One endpoint's counters, gauges and histograms.
 private struct EndpointSeries {
-    let labels: [(String, String)]
+    /// The endpoint's labels, rendered and escaped once.
+    let labels: String
     var probes = 0
     var lastSuccess = false
     var lastStatus = 0
@@ -157,13 +158,16 @@ private struct Histogram {
         if let index = AgentMetrics.bucketBounds.firstIndex(where: { seconds <= $0 }) { counts[index] += 1 }
     }
 
-    func write(_ name: String, _ labels: [(String, String)], to out: inout PrometheusText) {
+    /// The `le` label of each bucket: the same on every scrape.
+    static let bounds = AgentMetrics.bucketBounds.map { "le=\"\(PrometheusText.number($0))\"" }
+
+    func write(_ name: String, _ labels: String, to out: inout PrometheusText) {
         var cumulative = 0
-        for (bound, count) in zip(AgentMetrics.bucketBounds, counts) {
+        for (bound, count) in zip(Self.bounds, counts) {
             cumulative += count
-            out.sample(name + "_bucket", labels + [("le", PrometheusText.number(bound))], Double(cumulative))
+            out.sample(name + "_bucket", labels + "," + bound, Double(cumulative))
         }
-        out.sample(name + "_bucket", labels + [("le", "+Inf")], Double(count))
+        out.sample(name + "_bucket", labels + ",le=\"+Inf\"", Double(count))
         out.sample(name + "_sum", labels, sum)
         out.sample(name + "_count", labels, Double(count))
     }

@@ -11,12 +11,22 @@ struct PrometheusText {
         text += "# HELP \(name) \(Self.escapedHelp(help))\n# TYPE \(name) \(type)\n"
     }
 
-    mutating func sample(_ name: String, _ labels: [(String, String)], _ value: Double) {
+    /// One sample; `labels` as `labels(_:)` renders them, so a series' labels are escaped once,
+    /// not at every scrape (sanitizing is most of a scrape's cost otherwise).
+    mutating func sample(_ name: String, _ labels: String, _ value: Double) {
         text += name
-        if !labels.isEmpty {
-            text += "{" + labels.map { "\($0.0)=\"\(Self.escapedLabel($0.1))\"" }.joined(separator: ",") + "}"
-        }
+        if !labels.isEmpty { text += "{" + labels + "}" }
         text += " " + Self.number(value) + "\n"
+    }
+
+    /// `name="value",…`, values escaped.
+    static func labels(_ pairs: [(String, String)]) -> String {
+        pairs.map { "\($0.0)=\"\(escapedLabel($0.1))\"" }.joined(separator: ",")
+    }
+
+    /// `labels` with more pairs after them.
+    static func labels(_ labels: String, _ more: (String, String)...) -> String {
+        labels + "," + Self.labels(more)
     }
 
     /// A label value as the format requires: backslash and double quote escaped. Values are

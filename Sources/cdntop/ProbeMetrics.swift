@@ -22,6 +22,9 @@ final class ProbeMetricsExporter {
     private let store: ProbeStore
     private let endpoints: [StoredEndpoint]
     private let thresholds: [String: AlertThresholds]
+    /// The minute end the alert state was last judged at: thresholds are judged at minute ends
+    /// only (`AlertRules`), so rounds within one minute have nothing new to judge.
+    private var judgedMinute: Double?
 
     /// Binds `address` now, so a taken port fails the command before the first round.
     init(address: MetricsAddress, config: CDNTopConfig, store: ProbeStore) throws {
@@ -36,8 +39,9 @@ final class ProbeMetricsExporter {
     /// Called after each round was stored (or failed to be).
     func observe(_ report: ProbeAgent.RoundReport) {
         metrics.record(report.results)
-        guard !thresholds.isEmpty else { return }
         let now = Date()
+        let minute = (now.timeIntervalSince1970 / 60).rounded(.down)
+        guard !thresholds.isEmpty, minute != judgedMinute else { return }
         var states: [AgentMetrics.AlertLimitState] = []
         for site in Set(endpoints.map(\.site)).sorted() {
             do {
@@ -56,6 +60,7 @@ final class ProbeMetricsExporter {
             }
         }
         metrics.setAlerts(states)
+        judgedMinute = minute
     }
 
     func stop() {
