@@ -52,6 +52,13 @@ let package = Package(
         // The collector: schedules probe rounds at each endpoint's interval and delivers them
         // through the outbox to the store.
         .target(name: "Agent", dependencies: ["CDNTopCore", "Probe", "Store", "Outbox"]),
+        // The agent's Prometheus endpoint: metrics from each stored round, served over SwiftNIO.
+        .target(name: "Metrics", dependencies: [
+            "CDNTopCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         // Snapshot reports (markdown, JSON) from the store's windows, through the core's Analysis.
         .target(name: "Report", dependencies: ["CDNTopCore", "Store"]),
         // Probe results → JSON lines and CSV.
@@ -78,7 +85,7 @@ let package = Package(
         // The executable: argument parsing and wiring only.
         .executableTarget(name: "cdntop", dependencies: [
             "CDNTopCore", "Config", "Probe", "Store", "Outbox", "Agent", "Report", "Export", "TerminalApp", "UI", "Lab", "TOMLFile",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Metrics", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Measurements for BENCHMARKS.md: `swift run -c release cdntop-bench`.
@@ -100,6 +107,7 @@ let package = Package(
             "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "ExportTests", dependencies: ["Export"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "CDNTopCore", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Store", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Outbox", "TestSupport"]),
         .testTarget(name: "LabTests", dependencies: ["Lab", "Probe", "CDNTopCore", "TOMLFile"]),

@@ -10,6 +10,11 @@ public struct CDNTopConfig: Sendable {
     public var database: DatabaseSettings
     public var outbox: OutboxSettings
     public var endpoints: [Endpoint]
+    /// Alert thresholds per endpoint name (its own keys over its site's `[[site]]` defaults);
+    /// endpoints without any limit are absent.
+    public var thresholds: [String: AlertThresholds] = [:]
+    /// `[ui] bell = true`: the UI rings the terminal bell when an alert starts.
+    public var bell = false
 
     public struct DatabaseSettings: Sendable, Equatable {
         /// Overrides the default database path; `--db` overrides this.
@@ -60,9 +65,12 @@ public struct CDNTopConfig: Sendable {
 
     private static func read(_ file: TOMLFile) throws(TOMLFileError) -> CDNTopConfig {
         let reader = TableReader(file: file.path)
-        try file.root.rejectUnknownKeys(allowed: ["agent", "database", "outbox", "endpoint"])
-        return CDNTopConfig(path: file.path, vantage: try reader.vantage(file.root),
-                            database: try reader.database(file.root), outbox: try reader.outbox(file.root),
-                            endpoints: try reader.endpoints(file.root))
+        try file.root.rejectUnknownKeys(allowed: ["agent", "database", "outbox", "endpoint", "site", "ui"])
+        var config = CDNTopConfig(path: file.path, vantage: try reader.vantage(file.root),
+                                  database: try reader.database(file.root), outbox: try reader.outbox(file.root),
+                                  endpoints: try reader.endpoints(file.root))
+        config.thresholds = try reader.thresholds(file.root, endpoints: config.endpoints)
+        config.bell = try reader.bell(file.root)
+        return config
     }
 }

@@ -14,10 +14,10 @@ struct TableReader {
     static let timeoutRange = 0.01...3600.0
     static let maxBodyRange: ClosedRange<Int64> = 1...10_000_000_000
 
-    static let endpointKeys: Set<String> = [
+    static let endpointKeys = Set<String>([
         "name", "site", "url", "provider", "origin", "interval", "timeout", "max_body",
         "max_redirects", "host", "resolve", "headers", "insecure",
-    ]
+    ]).union(ThresholdKeys.all)
 
     // MARK: Sections
 

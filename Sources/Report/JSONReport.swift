@@ -24,9 +24,10 @@ public enum JSONReport {
         var endpoints: [EndpointJSON]
         var regions: [RegionJSON]
         var originComparison: [ComparisonJSON]
+        var alerts: AlertsJSON
 
         enum CodingKeys: String, CodingKey {
-            case site, window, since, until, probes, verdict, vantages, endpoints, regions
+            case site, window, since, until, probes, verdict, vantages, endpoints, regions, alerts
             case generatedAt = "generated_at"
             case originComparison = "origin_comparison"
         }
@@ -43,6 +44,65 @@ public enum JSONReport {
             endpoints = analysis.endpoints.map(EndpointJSON.init)
             regions = analysis.regions.map(RegionJSON.init)
             originComparison = analysis.originComparisons.map(ComparisonJSON.init)
+            alerts = AlertsJSON(analysis.alerts)
+        }
+    }
+
+    /// `{"configured": false, "breaches": []}` without thresholds; each breach's figures in
+    /// its `unit`: ms for latency, a 0…1 ratio otherwise.
+    struct AlertsJSON: Encodable {
+        var configured: Bool
+        var breaches: [BreachJSON]
+
+        init(_ summary: AlertSummary) {
+            configured = summary.thresholds != nil
+            breaches = summary.episodes.map(BreachJSON.init)
+        }
+    }
+
+    struct BreachJSON: Encodable {
+        var endpoint: String
+        var threshold: String
+        var unit: String
+        var limit: Double
+        var windowSeconds: Double
+        var start: String
+        /// Null while the breach lasts: encoded explicitly, not left out.
+        var end: String?
+        var worst: Double
+        var worstN: Int
+
+        enum CodingKeys: String, CodingKey {
+            case endpoint, threshold, unit, limit, start, end, worst
+            case windowSeconds = "window_s"
+            case worstN = "worst_n"
+        }
+
+        init(_ episode: AlertEpisode) {
+            let isLatency = episode.kind == .maxP95 || episode.kind == .maxAvg
+            func figure(_ value: Double) -> Double { isLatency ? rounded(value * 1000) : (value * 1_000_000).rounded() / 1_000_000 }
+            endpoint = episode.endpoint
+            threshold = episode.kind.rawValue
+            unit = isLatency ? "ms" : "ratio"
+            limit = figure(episode.worst.limit)
+            windowSeconds = episode.worst.window
+            start = UTC.seconds(episode.start)
+            end = episode.end.map(UTC.seconds)
+            worst = figure(episode.worst.value)
+            worstN = episode.worst.n
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(endpoint, forKey: .endpoint)
+            try container.encode(threshold, forKey: .threshold)
+            try container.encode(unit, forKey: .unit)
+            try container.encode(limit, forKey: .limit)
+            try container.encode(windowSeconds, forKey: .windowSeconds)
+            try container.encode(start, forKey: .start)
+            try container.encode(end, forKey: .end)
+            try container.encode(worst, forKey: .worst)
+            try container.encode(worstN, forKey: .worstN)
         }
     }
 

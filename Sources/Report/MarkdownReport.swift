@@ -19,6 +19,7 @@ public enum MarkdownReport {
         out += cacheTable(analysis)
         out += popsTable(analysis)
         out += errorsSection(analysis)
+        out += alertsSection(analysis)
         out += methodology(analysis)
         return out.joined(separator: "\n") + "\n"
     }
@@ -151,6 +152,27 @@ public enum MarkdownReport {
         for summary in failing {
             let classes = summary.errors.map { "\($0.label.rawValue) \(NumberText.count($0.count))" }.joined(separator: " · ")
             rows.append(row([name(summary), "\(NumberText.count(summary.failed)) of \(NumberText.count(summary.probes))", classes]))
+        }
+        return rows
+    }
+
+    /// Each breach with its start, end (or "ongoing") and worst figure; the thresholds come
+    /// from the config `report --config` was given.
+    private static func alertsSection(_ analysis: SiteAnalysis) -> [String] {
+        guard let thresholds = analysis.alerts.thresholds else {
+            return ["", "## Alerts", "", "No thresholds configured for this site's endpoints (max_p95, max_avg, "
+                    + "min_hit_ratio or max_error_rate in the config the report was made with)."]
+        }
+        let limits = thresholds.sorted { $0.key < $1.key }.map { name, limits in
+            "\(cell(name)) " + limits.limits.map { "\($0.kind.rawValue) \($0.kind.text($0.limit))" }.joined(separator: ", ")
+                + " over \(HumanDuration.format(seconds: limits.window)) (n ≥ \(limits.minProbes))"
+        }
+        var rows = ["", "## Alerts", "", "Thresholds: " + limits.joined(separator: "; ") + "."]
+        guard !analysis.alerts.episodes.isEmpty else { return rows + ["", "No threshold was breached in the window."] }
+        rows += ["", "| endpoint | threshold | start (UTC) | end (UTC) | worst |", "|---|---|---|---|---|"]
+        for episode in analysis.alerts.episodes {
+            rows.append(row([cell(episode.endpoint), "\(episode.kind.rawValue) \(episode.kind.text(episode.worst.limit))",
+                             UTC.minutes(episode.start), episode.end.map(UTC.minutes) ?? "ongoing", episode.worst.text]))
         }
         return rows
     }

@@ -34,14 +34,15 @@ public enum ReportBuilder {
     /// Sparkline slices at most: a markdown code block that fits an issue without wrapping.
     public static let maxSlices = 60
 
+    /// `thresholds` are the config's (endpoint name → limits); without a config there are none.
     public static func analyze(store: ProbeStore, site: String?, window: ReportWindow,
-                               now: Date = Date()) throws -> SiteAnalysis {
+                               thresholds: [String: AlertThresholds] = [:], now: Date = Date()) throws -> SiteAnalysis {
         let endpoints = try store.endpoints()
         let sites = Array(Set(endpoints.map(\.site))).sorted()
         guard !sites.isEmpty else { throw ReportError.emptyDatabase(path: store.path) }
         let chosen = try SiteWindowLoader.chooseSite(asked: site, configured: nil, known: sites)
         let analysis = try SiteWindowLoader.analyze(store: store, site: chosen, window: window, maxSlices: maxSlices,
-                                                    endpoints: endpoints, now: now)
+                                                    endpoints: endpoints, thresholds: thresholds, now: now)
         guard analysis.probes > 0 else { throw ReportError.emptyWindow(site: chosen, window: window) }
         return analysis
     }

@@ -24,14 +24,19 @@ public enum SiteWindowLoader {
     }
 
     /// The analysis of `site` over the window ending at `now`, its chart cut into at most
-    /// `maxSlices` slices (`ChartSlicing`).
+    /// `maxSlices` slices (`ChartSlicing`), with the breaches of `thresholds` (endpoint name →
+    /// limits, from a config; empty: none configured).
     public static func analyze(store: ProbeStore, site: String, window: ReportWindow, maxSlices: Int,
-                               endpoints: [StoredEndpoint], now: Date) throws -> SiteAnalysis {
+                               endpoints: [StoredEndpoint], thresholds: [String: AlertThresholds] = [:],
+                               now: Date) throws -> SiteAnalysis {
         let since = now.addingTimeInterval(-window.seconds)
         let aggregates = try store.windowAggregates(since: since, until: now, site: site)
         let chart = ChartSlicing(window: window, until: now, maxSlices: maxSlices)
-        return SiteAnalyzer.analyze(site: site, window: window, endpoints: endpoints, aggregates: aggregates,
-                                    chart: chart, series: try series(chart, store: store, site: site))
+        var analysis = SiteAnalyzer.analyze(site: site, window: window, endpoints: endpoints, aggregates: aggregates,
+                                            chart: chart, series: try series(chart, store: store, site: site))
+        analysis.alerts = try AlertLoader.alerts(store: store, site: site, endpoints: endpoints, thresholds: thresholds,
+                                                 since: since, now: now)
+        return analysis
     }
 
     /// Each endpoint's chart points: from raw probes for slices finer than a minute, from the

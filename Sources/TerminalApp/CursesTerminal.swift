@@ -87,6 +87,11 @@ final class CursesTerminal {
         previous = nil
     }
 
+    /// The terminal bell (or its visible flash where the terminal has no bell).
+    func beep() {
+        _ = CNCursesW.beep()
+    }
+
     /// Waits up to `milliseconds` for a key; nil on timeout or an unknown key.
     func readKey(milliseconds: Int32) -> Key? {
         wtimeout(cdntop_stdscr(), milliseconds)

@@ -18,9 +18,16 @@ public struct DashboardOptions: Sendable {
     public var braille: Bool
     public var environment: [String: String]
     public var executablePath: String
+    /// The config's alert limits by endpoint name; empty without a config.
+    public var thresholds: [String: AlertThresholds]
+    /// Ring the terminal bell when a breach starts (`--bell`, `[ui] bell`).
+    public var bell: Bool
 
     public init(databasePath: String, reportsDirectory: String, window: ReportWindow, refresh: Double,
-                themeName: String?, braille: Bool, environment: [String: String], executablePath: String) {
+                themeName: String?, braille: Bool, environment: [String: String], executablePath: String,
+                thresholds: [String: AlertThresholds] = [:], bell: Bool = false) {
+        self.thresholds = thresholds
+        self.bell = bell
         self.databasePath = databasePath
         self.reportsDirectory = reportsDirectory
         self.window = window
@@ -89,7 +96,8 @@ public final class DashboardApp {
         var state = DashboardState(data: nil, view: ViewState(window: options.window, themeName: theme.name),
                                    live: prober?.status ?? LiveStatus(probing: false), now: Date(), braille: options.braille)
         for problem in catalog.problems { notices.post("theme skipped: \(problem)", problem: true, seconds: 8) }
-        let feed = DataFeed(store: store, configured: configured, request: request(for: state, terminal.size),
+        let feed = DataFeed(store: store, configured: configured, thresholds: options.thresholds,
+                            request: request(for: state, terminal.size),
                             refresh: options.refresh)
         let effects = DashboardEffects(terminal: terminal, catalog: catalog, prober: prober, notices: notices,
                                        reportsDirectory: options.reportsDirectory, theme: theme)
@@ -100,6 +108,7 @@ public final class DashboardApp {
             feed.stop()
         }
 
+        var bell = AlertBell()
         var drawnSecond = -1
         var dirty = true
         while quitSignal.number == 0 {
@@ -114,6 +123,7 @@ public final class DashboardApp {
             feed.update(request(for: state, terminal.size))
             if let data = feed.take() {
                 state.receive(data)
+                if bell.ringsFor(data), options.bell { terminal.beep() }
                 dirty = true
             }
             if let prober, !state.view.frozen {
@@ -167,6 +177,28 @@ public final class DashboardApp {
             signalSources.append(source)
         }
         signal(SIGPIPE, SIG_IGN)
+    }
+}
+
+/// Decides when the bell rings: when a breach starts that the previous snapshot of the same
+/// site did not show; never for the breaches already lasting when the UI opened or the site
+/// was switched to (whoever looks has them on screen).
+struct AlertBell {
+    private var site: String?
+    private var seen: Set<AlertKey>?
+
+    private struct AlertKey: Hashable {
+        var endpoint: String
+        var kind: AlertKind
+        var start: Date
+    }
+
+    mutating func ringsFor(_ data: DashboardData) -> Bool {
+        let firing = Set((data.analysis?.alerts.firing ?? []).map { AlertKey(endpoint: $0.endpoint, kind: $0.kind, start: $0.start) })
+        let previous = data.site == site ? seen : nil
+        (site, seen) = (data.site, firing)
+        guard let previous else { return false }
+        return !firing.subtracting(previous).isEmpty
     }
 }
 

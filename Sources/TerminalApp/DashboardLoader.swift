@@ -28,9 +28,14 @@ public enum DashboardLoader {
     static let eventLimit = 200
     /// Failed probes read for the detail view's recent errors.
     static let detailErrorLimit = 6
+    /// How far back the events log lists breaches: the feed reloads after every round, and an
+    /// hour of minute rollups is cheap to judge where a 30-day window's two days (all the
+    /// minutes kept) are not. `cdntop report --config` lists the whole window's.
+    static let alertHistory = 3600.0
 
+    /// `thresholds`: the config's alert limits by endpoint name (empty: none configured).
     public static func load(_ request: DashboardRequest, store: ProbeStore, configured: [StoredEndpoint],
-                            now: Date) throws -> DashboardData {
+                            thresholds: [String: AlertThresholds] = [:], now: Date) throws -> DashboardData {
         let catalog = try store.endpoints()
         let sites = Array(Set(catalog.map(\.site) + configured.map(\.site))).sorted()
         // The same rule as the report's, except that the screen always shows a site: with
@@ -43,6 +48,8 @@ public enum DashboardLoader {
         let analysis = try SiteWindowLoader.analyze(store: store, site: site, window: request.window,
                                                     maxSlices: request.chartSlices, endpoints: catalog, now: now)
         data.analysis = analysis.probes > 0 ? analysis : nil
+        data.analysis?.alerts = try AlertLoader.alerts(store: store, site: site, endpoints: catalog, thresholds: thresholds,
+                                                       since: max(analysis.since, now.addingTimeInterval(-alertHistory)), now: now)
 
         let latest = Dictionary(try store.newestProbes(site: site).map { ($0.endpoint, $0) }) { first, _ in first }
         data.latest = latest

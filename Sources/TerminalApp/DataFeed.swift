@@ -25,15 +25,18 @@ final class DataFeed: Sendable {
 
     private let store: ProbeStore
     private let configured: [StoredEndpoint]
+    private let thresholds: [String: AlertThresholds]
     private let refresh: Double
     private let shared: Mutex<Shared>
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     static let slide = 30.0
 
-    init(store: ProbeStore, configured: [StoredEndpoint], request: DashboardRequest, refresh: Double) {
+    init(store: ProbeStore, configured: [StoredEndpoint], thresholds: [String: AlertThresholds] = [:],
+         request: DashboardRequest, refresh: Double) {
         self.store = store
         self.configured = configured
+        self.thresholds = thresholds
         self.refresh = refresh
         shared = Mutex(Shared(request: request))
     }
@@ -91,7 +94,8 @@ final class DataFeed: Sendable {
             do {
                 let marker = try store.changeMarker()
                 if marker != loadedMarker || version != loadedVersion || now.timeIntervalSince(loadedAt) >= Self.slide {
-                    let data = try DashboardLoader.load(request, store: store, configured: configured, now: now)
+                    let data = try DashboardLoader.load(request, store: store, configured: configured,
+                                                        thresholds: thresholds, now: now)
                     lastGood = data
                     loadedMarker = marker
                     loadedVersion = version

@@ -37,6 +37,9 @@ struct DashboardCommand: ParsableCommand {
     @Flag(help: "Braille sparklines (two slices per character) instead of blocks.")
     var braille = false
 
+    @Flag(help: "Ring the terminal bell when a configured threshold starts being breached (also [ui] bell = true).")
+    var bell = false
+
     @Option(help: ArgumentHelp("Label of this vantage point (overrides [agent] region).", valueName: "NAME"))
     var region: String?
 
@@ -64,7 +67,8 @@ struct DashboardCommand: ParsableCommand {
         let options = DashboardOptions(
             databasePath: store.path, reportsDirectory: reportsDirectory, window: window,
             refresh: refresh.seconds, themeName: theme, braille: braille,
-            environment: environment, executablePath: Self.executablePath)
+            environment: environment, executablePath: Self.executablePath,
+            thresholds: config?.thresholds ?? [:], bell: bell || config?.bell == true)
         try Self.runUI(options: options, store: store, agent: agent)
     }
 

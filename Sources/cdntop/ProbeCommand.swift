@@ -4,6 +4,7 @@ import CDNTopCore
 import Config
 import Export
 import Foundation
+import Metrics
 import Outbox
 import Store
 
@@ -41,6 +42,21 @@ struct ProbeCommand: ParsableCommand {
     /// How long a stopping agent keeps delivering what waits before it gives the count.
     static let finalDeliverySeconds = 10
 
+    @Option(help: ArgumentHelp("Serve Prometheus metrics at http://ADDR/metrics, e.g. 127.0.0.1:9464 or a bare port.",
+                               valueName: "ADDR"))
+    var metrics: MetricsAddress?
+
+    @Flag(name: .customLong("metrics-allow-remote"),
+          help: "Let --metrics bind an address other machines can reach (it is loopback-only otherwise).")
+    var metricsAllowRemote = false
+
+    func validate() throws {
+        if let metrics, !metrics.isLoopback, !metricsAllowRemote {
+            throw ValidationError("--metrics \(metrics.hostForURL):\(metrics.port) is reachable from other machines: "
+                                  + "bind 127.0.0.1, or add --metrics-allow-remote if that is meant")
+        }
+    }
+
     func run() throws {
         let config = try locations.loadConfig()
         let vantage = config.vantage(overriddenBy: region)
@@ -58,8 +74,20 @@ struct ProbeCommand: ParsableCommand {
         if json {
             agent.onResult = { output.writeLine(writer.line(for: $0)) }
         }
+        let exporter = try metrics.map { address in
+            do {
+                return try ProbeMetricsExporter(address: address, config: config, storePath: delivery.storePath)
+            } catch {
+                throw ExitStatus.nothingDone.fail("--metrics \(address.hostForURL):\(address.port): cannot listen: \(error)")
+            }
+        }
+        if let exporter, let metrics {
+            FileHandle.standardError.write(Data("metrics: http://\(metrics.hostForURL):\(exporter.port)/metrics\n".utf8))
+        }
+        defer { exporter?.stop() }
         agent.onRound = { report in
             FileHandle.standardError.write(Data((RoundSummary.line(for: report, outbox: outbox.location) + "\n").utf8))
+            exporter?.observe(report)
         }
         if once {
             agent.runRound()

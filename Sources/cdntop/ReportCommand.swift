@@ -9,7 +9,11 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write a snapshot report: per-endpoint latency, regions, origin comparison, cache, errors.",
-        discussion: "Exit status 1 means nothing to report (no database, no probes in the window, no such site); 4 that the report could not be written to -o FILE.")
+        discussion: """
+            Exit status 1 means nothing to report (no database, no probes in the window, no such site); \
+            4 that the report could not be written to -o FILE. \
+            The Alerts section lists threshold breaches when --config names a config that sets thresholds.
+            """)
 
     @OptionGroup var locations: Locations
 
@@ -28,10 +32,12 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let store = try locations.openReadOnlyStore(missing: (
             "nothing to report: no probe database at {path}; run `cdntop probe` first or pass --db", .nothingDone))
+        // Thresholds only from a config asked for: a report must not change with a file it was not pointed at.
+        let thresholds = try locations.config.map { _ in try locations.loadConfig().thresholds } ?? [:]
         let now = Date()
         let analysis: SiteAnalysis
         do {
-            analysis = try ReportBuilder.analyze(store: store, site: site, window: window, now: now)
+            analysis = try ReportBuilder.analyze(store: store, site: site, window: window, thresholds: thresholds, now: now)
         } catch let error as ReportError {
             if case .ambiguousSite = error { throw ValidationError(error.commandLineMessage) }
             throw ExitStatus.nothingDone.fail(error.commandLineMessage)

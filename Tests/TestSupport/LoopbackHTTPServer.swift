@@ -8,6 +8,8 @@ import Synchronization
 ///
 /// Routes:
 /// - `/delay/MS` — 200 after MS milliseconds
+/// - `/adjustable` — 200 after the delay last set with `setAdjustableDelay` (0 at first), so a
+///   test can turn an endpoint slow and fast again while it is probed
 /// - `/status/CODE` — that status
 /// - `/redirect/N` — a chain of N redirects ending in 200
 /// - `/loop/a` ⇄ `/loop/b` — a redirect loop
@@ -46,6 +48,11 @@ public final class LoopbackHTTPServer: Sendable {
 
     public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
+    /// The delay of `/adjustable` from the next request on.
+    public func setAdjustableDelay(milliseconds: Int64) {
+        load.adjustableDelay.withLock { $0 = milliseconds }
+    }
+
     public func stop() { listener.stop() }
 }
 
@@ -63,7 +70,8 @@ private final class RouteHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(let request) = unwrapInboundIn(data) else { return }
         load.begin()
-        let route = Route(request: request)
+        var route = Route(request: request)
+        if route.isAdjustable { route.delayMilliseconds = load.adjustableDelay.withLock { $0 } }
         if route.delayMilliseconds > 0 {
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             context.eventLoop.scheduleTask(in: .milliseconds(route.delayMilliseconds)) {
@@ -93,9 +101,11 @@ private final class RouteHandler: ChannelInboundHandler {
     }
 }
 
-/// Counts requests in progress across the server's connections.
+/// Counts requests in progress across the server's connections, and holds the delay of
+/// `/adjustable` that every connection reads.
 private final class RequestLoad: Sendable {
     private let counts = Mutex((current: 0, maximum: 0, received: 0))
+    let adjustableDelay = Mutex<Int64>(0)
 
     var maximum: Int { counts.withLock { $0.maximum } }
     var received: Int { counts.withLock { $0.received } }
@@ -119,6 +129,7 @@ private struct Route {
     var delayMilliseconds: Int64 = 0
     var bodyBytes = 2
     var chunked = false
+    var isAdjustable = false
     var headers: [(String, String)] = []
 
     init(request: HTTPRequestHead) {
@@ -128,6 +139,8 @@ private struct Route {
         switch parts.first {
         case "delay":
             delayMilliseconds = Int64(number)
+        case "adjustable":
+            isAdjustable = true
         case "status":
             status = number
         case "redirect" where number > 0:

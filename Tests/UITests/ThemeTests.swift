@@ -21,7 +21,7 @@ struct ThemeTests {
         for role in Role.allCases {
             #expect(mono.style(role).foreground == .terminalDefault && mono.style(role).background == .terminalDefault)
         }
-        for role in [Role.selected, .bad, .best, .sparkFailure, .title] {
+        for role in [Role.selected, .bad, .best, .sparkFailure, .title, .alert] {
             let style = mono.style(role)
             #expect(style.bold || style.reverse || style.underline, "\(role) is invisible without colour")
         }

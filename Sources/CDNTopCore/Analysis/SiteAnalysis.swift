@@ -22,6 +22,9 @@ public struct SiteAnalysis: Sendable, Hashable {
     public var origin: EndpointSummary?
     public var originComparisons: [OriginComparison]
     public var vantages: [Vantage]
+    /// Threshold breaches over the window: set by the loader when thresholds are known (a
+    /// config was given), `notConfigured` otherwise.
+    public var alerts: AlertSummary = .notConfigured
 
     public var probes: Int { endpoints.reduce(0) { $0 + $1.probes } }
 

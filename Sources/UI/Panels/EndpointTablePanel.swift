@@ -119,15 +119,17 @@ enum EndpointTablePanel {
         let last: String
         if let latest, latest.ok { last = PanelText.ms(Double(latest.timings.ttfb) / 1000) } else { last = latest == nil ? "—" : "×" }
         cell(last, columns.number, latest.map { $0.ok ? .text : .bad } ?? .muted, right: true)
-        cell(PanelText.ms(summary?.ttfb?.average), columns.number, right: true)
+        let alerts = state.data?.analysis?.alerts ?? .notConfigured
+        cell(PanelText.ms(summary?.ttfb?.average), columns.number, alerts.isFiring(name, .maxAvg) ? .alert : .text, right: true)
         cell(PanelText.ms(summary?.ttfb?.p50), columns.number, right: true)
-        cell(PanelText.ms(summary?.ttfb?.p95), columns.number, right: true)
+        cell(PanelText.ms(summary?.ttfb?.p95), columns.number, alerts.isFiring(name, .maxP95) ? .alert : .text, right: true)
         cell(PanelText.ms(summary?.ttfb?.p99), columns.extra, right: true)
         // n counts the successful probes the latency figures rest on; with failures it says
         // "ok/all" so a failing endpoint never shows a bare 0 beside a thousand probes.
         cell(sampleText(summary, width: columns.count), columns.count, (summary?.failed ?? 0) > 0 ? .warn : .muted, right: true)
         let success = summary?.successRatio
-        cell(success.map(NumberText.percent) ?? "—", columns.extra, (success ?? 1) < 0.99 ? .warn : .muted, right: true)
+        cell(success.map(NumberText.percent) ?? "—", columns.extra,
+             alerts.isFiring(name, .maxErrorRate) ? .alert : (success ?? 1) < 0.99 ? .warn : .muted, right: true)
         let (status, role) = statusText(name, latest: latest, state: state)
         cell(status, columns.status, role)
         if columns.pop > 0 {

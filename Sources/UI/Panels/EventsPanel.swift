@@ -42,17 +42,33 @@ enum EventsPanel {
         }
     }
 
-    /// The failing endpoints first, then the events.
+    /// The breaches lasting now first, then the failing endpoints, then the events with the
+    /// starts and ends of past breaches among them, newest first.
     private static func lines(_ state: DashboardState) -> [Line] {
+        let episodes = state.data?.analysis?.alerts.episodes ?? []
+        // Alerts are over every vantage region together, which the vantage column says.
+        let firing = episodes.filter(\.isOngoing).reversed().map { episode in
+            Line(time: PanelText.clock(episode.start), endpoint: episode.endpoint, vantage: "alert",
+                 text: episode.firingText, role: .alert)
+        }
         let failures = (state.data?.failures ?? []).map { failure in
             Line(time: PanelText.clock(failure.latest), endpoint: failure.endpoint, vantage: failure.vantage,
                  text: failure.text, role: .bad)
         }
-        let events = (state.data?.events ?? []).map { event in
-            Line(time: PanelText.clock(event.time), endpoint: event.endpoint, vantage: event.vantage, text: event.text,
-                 role: event.isBad ? .bad : event.kind == .recovered ? .good : event.kind == .cacheFlip ? .text : .warn)
+        var dated = (state.data?.events ?? []).map { event in
+            (event.time, Line(time: PanelText.clock(event.time), endpoint: event.endpoint, vantage: event.vantage, text: event.text,
+                              role: event.isBad ? .bad : event.kind == .recovered ? .good : event.kind == .cacheFlip ? .text : .warn))
         }
-        return failures + events
+        for episode in episodes {
+            guard let end = episode.end, let recovered = episode.recoveredText else { continue }
+            dated.append((episode.start, Line(time: PanelText.clock(episode.start), endpoint: episode.endpoint, vantage: "alert",
+                                              text: episode.startedText, role: .bad)))
+            dated.append((end, Line(time: PanelText.clock(end), endpoint: episode.endpoint, vantage: "alert",
+                                    text: recovered, role: .good)))
+        }
+        // Stable: events the store ordered keep their order among equal times.
+        let events = dated.enumerated().sorted { ($0.element.0, $1.offset) > ($1.element.0, $0.offset) }.map(\.element.1)
+        return firing + failures + events
     }
 
     /// Nothing to list. "Nothing changed" only when nothing failed either: an endpoint that

@@ -41,9 +41,11 @@ enum HeaderPanel {
         }
     }
 
-    /// "FROZEN", "READ-ONLY", "DB ERROR": states a viewer must not miss.
+    /// "ALERT 2", "FROZEN", "READ-ONLY", "DB ERROR": states a viewer must not miss.
     static func badgeText(_ state: DashboardState) -> String {
         var badges: [String] = []
+        let firing = state.data?.analysis?.alerts.firing.count ?? 0
+        if firing > 0 { badges.append("ALERT \(firing)") }
         if state.data?.problem != nil { badges.append("DB ERROR") }
         if state.view.frozen { badges.append("FROZEN") }
         if !state.live.probing { badges.append("READ-ONLY") }

@@ -28,13 +28,15 @@ enum HitRatioPanel {
         for (row, summary) in summaries.prefix(shown).enumerated() {
             let y = rows.y + row
             var x = screen.put(DisplayWidth.pad(summary.endpoint.name, to: nameWidth), x: rows.x + 2, y: y, clip: rows) + 1
-            x = drawGauge(summary, width: gaugeWidth, x: x, y: y, in: rows, on: &screen)
+            let firing = state.data?.analysis?.alerts.isFiring(summary.endpoint.name, .minHitRatio) ?? false
+            x = drawGauge(summary, width: gaugeWidth, firing: firing, x: x, y: y, in: rows, on: &screen)
             screen.put(" " + counts(summary), x: x, y: y, role: .muted, clip: rows)
         }
     }
 
     /// Returns the column after the gauge and its percentage.
-    private static func drawGauge(_ summary: EndpointSummary, width: Int, x: Int, y: Int,
+    /// `firing`: the hit ratio is under its threshold, so the percentage is drawn as an alert.
+    private static func drawGauge(_ summary: EndpointSummary, width: Int, firing: Bool, x: Int, y: Int,
                                   in rect: Rect, on screen: inout Screen) -> Int {
         let cache = summary.cache
         guard summary.ok > 0, let ratio = cache.hitRatio else {
@@ -50,7 +52,7 @@ enum HitRatioPanel {
         if eighths % 8 > 0, bar.count < width { bar.append(partial[eighths % 8]) }
         var column = screen.put(bar, x: x, y: y, role: .gaugeFill, clip: rect)
         column = screen.put(String(repeating: "░", count: max(0, width - bar.count)), x: column, y: y, role: .gaugeEmpty, clip: rect)
-        let role: Role = ratio >= 0.9 ? .good : ratio >= 0.6 ? .text : .warn
+        let role: Role = firing ? .alert : ratio >= 0.9 ? .good : ratio >= 0.6 ? .text : .warn
         return screen.put(DisplayWidth.pad(NumberText.percent(ratio), to: 8, alignRight: true), x: column, y: y, role: role, clip: rect)
     }
 

@@ -36,4 +36,7 @@ public enum Role: String, Sendable, Hashable, CaseIterable {
     case footer
     /// Badges such as FROZEN.
     case badge
+    /// A figure over its configured threshold, and the alert lines of the events log: reverse
+    /// video in every theme, so it stands out on a shared screen and without colour.
+    case alert
 }

@@ -49,5 +49,6 @@ public struct Theme: Sendable, Hashable {
         .overlay: Style(foreground: .indexed(252), background: .indexed(235)),
         .footer: Style(foreground: .indexed(250), background: .indexed(236)),
         .badge: Style(foreground: .indexed(16), background: .indexed(221), bold: true),
+        .alert: Style(foreground: .indexed(255), background: .indexed(160), bold: true),
     ])
 }
