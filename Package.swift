@@ -47,6 +47,9 @@ let package = Package(
         .target(name: "Agent", dependencies: ["CDNTopCore", "Probe", "Store"]),
         // Snapshot reports (markdown, JSON) from the store's windows, through the core's Analysis.
         .target(name: "Report", dependencies: ["CDNTopCore", "Store"]),
+        // `cdntop compare`: URLs from the command line probed in interleaved rounds, analysed by
+        // the report's code, checked against thresholds and rendered as a table, markdown or JSON.
+        .target(name: "Compare", dependencies: ["CDNTopCore", "Probe", "Report"]),
         // Probe results → JSON lines and CSV.
         .target(name: "Export", dependencies: ["CDNTopCore"]),
         // What the terminal UI shows: the screen model, themes, key registry, state and panels.
@@ -71,6 +74,7 @@ let package = Package(
         // The executable: argument parsing and wiring only.
         .executableTarget(name: "cdntop", dependencies: [
             "CDNTopCore", "Config", "Probe", "Store", "Agent", "Report", "Export", "TerminalApp", "UI", "Lab", "TOMLFile",
+            "Compare",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
