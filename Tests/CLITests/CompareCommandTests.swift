@@ -92,6 +92,21 @@ struct CompareCommandTests {
         #expect(outcome.stderr.isEmpty, "piped stderr has no progress line: \(outcome.stderr.debugDescription)")
     }
 
+    @Test func aTerminalShowsTheRoundsAsTheyLandThenOnlyTheResults() async throws {
+        let server = try LoopbackHTTPServer.start()
+        defer { server.stop() }
+        let cli = try CLIRunner()
+        // Rounds a second apart: the pane is captured while the second one is in flight.
+        let command = "env -i HOME=\(cli.directory.path) PATH=/usr/bin:/bin LANG=C.UTF-8 TERM=tmux-256color "
+            + "\(CLIRunner.binary) compare \(server.url("/delay/1")) --rounds 3 --interval 1s; echo exited $?; sleep 60"
+        let tmux = try TmuxSession(command: command, width: 120, height: 40)
+        defer { tmux.kill() }
+        await tmux.waitFor(text: "round 2 of 3: ")
+        let done = await tmux.waitFor(text: "exited 0")
+        #expect(done.contains("Verdict: Over 3 rounds"))
+        #expect(!done.contains("round 3 of 3"), "the progress line is cleared before the results: \(done)")
+    }
+
     @Test func markdownIsOneTableToPasteWithTheVerdict() throws {
         let server = try LoopbackHTTPServer.start()
         defer { server.stop() }
