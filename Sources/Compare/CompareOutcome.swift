@@ -29,6 +29,8 @@ public struct CompareOutcome: Sendable {
         analysis = SiteAnalyzer.analyze(
             site: CompareTargets.site, window: .fiveMinutes, endpoints: stored, aggregates: aggregates,
             chart: ChartSlicing(window: .fiveMinutes, until: finishedAt, maxSlices: 1), series: [:])
+        // The verdict names the site in "no probe of … succeeded"; these URLs are no one site.
+        analysis.site = "any of the URLs"
         urls = Dictionary(stored.map { ($0.name, $0.url) }, uniquingKeysWith: { first, _ in first })
         metros = metroCounts.mapValues { counts in
             counts.map { Count($0.key, $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.label < $1.label }
