@@ -61,6 +61,9 @@ let package = Package(
         ]),
         // Snapshot reports (markdown, JSON) from the store's windows, through the core's Analysis.
         .target(name: "Report", dependencies: ["CDNTopCore", "Store"]),
+        // `cdntop compare`: URLs from the command line probed in interleaved rounds, analysed by
+        // the report's code, checked against thresholds and rendered as a table, markdown or JSON.
+        .target(name: "Compare", dependencies: ["CDNTopCore", "Probe", "Report"]),
         // Probe results → JSON lines and CSV.
         .target(name: "Export", dependencies: ["CDNTopCore"]),
         // What the terminal UI shows: the screen model, themes, key registry, state and panels.
@@ -85,7 +88,7 @@ let package = Package(
         // The executable: argument parsing and wiring only.
         .executableTarget(name: "cdntop", dependencies: [
             "CDNTopCore", "Config", "Probe", "Store", "Outbox", "Agent", "Report", "Export", "TerminalApp", "UI", "Lab", "TOMLFile",
-            "Metrics", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Metrics", "Compare", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Measurements for BENCHMARKS.md: `swift run -c release cdntop-bench`.

@@ -2,22 +2,26 @@ import CDNTopCore
 
 /// The report's one paragraph in plain words: who was fastest, how each CDN did against the
 /// origin, who is not caching, who is failing. Each claim carries the numbers behind it.
-enum Verdict {
+public enum Verdict {
     /// Below this hit ratio a CDN "is not caching" in the verdict's words.
     static let poorHitRatio = 0.9
     /// Above this failure share an endpoint's errors are worth a sentence.
     static let notableFailureShare = 0.01
 
-    static func paragraph(for analysis: SiteAnalysis) -> String {
+    /// `span` names what the figures cover when it is not the analysis window ("20 rounds"
+    /// of `cdntop compare`); such a run has no configured origin, so the sentence that asks
+    /// for `origin = true` is left out.
+    public static func paragraph(for analysis: SiteAnalysis, span: String? = nil) -> String {
         var sentences: [String] = []
+        let over = span ?? "the \(analysis.window.phrase)"
         let regions = analysis.vantages.count
         let measured = analysis.endpoints.filter { $0.ttfb != nil }
         if let fastest = measured.min(by: { $0.ttfb!.p50 < $1.ttfb!.p50 }), let ttfb = fastest.ttfb {
-            sentences.append("Over the \(analysis.window.phrase), from \(NumberText.count(regions, "vantage region")), "
+            sentences.append("Over \(over), from \(NumberText.count(regions, "vantage region")), "
                 + "**\(fastest.endpoint.name)** answered fastest: median TTFB \(NumberText.milliseconds(ttfb.p50)) ms "
                 + "(n=\(NumberText.count(ttfb.samples))).")
         } else {
-            sentences.append("Over the \(analysis.window.phrase), no probe of \(analysis.site) succeeded, so there is no latency to compare.")
+            sentences.append("Over \(over), no probe of \(analysis.site) succeeded, so there is no latency to compare.")
         }
         if let origin = analysis.origin, let originTTFB = origin.ttfb, !analysis.originComparisons.isEmpty {
             let parts = analysis.originComparisons.map { "\($0.endpoint) \($0.phrase.replacingOccurrences(of: " than origin", with: ""))" }
@@ -29,7 +33,7 @@ enum Verdict {
             }
         } else if let originEndpoint = analysis.originEndpoint, analysis.origin == nil {
             sentences.append("The origin (\(originEndpoint.name)) has no probes in this window, so there is no baseline to compare with.")
-        } else if analysis.originEndpoint == nil {
+        } else if analysis.originEndpoint == nil, span == nil {
             sentences.append("No endpoint is marked `origin = true`, so there is no no-CDN baseline to compare with.")
         }
         // Only endpoints that answered: a failing one's error responses say nothing about caching.

@@ -9,6 +9,8 @@ enum ExitStatus {
     /// 1: nothing to report (no database, no probes in the window, no such site), or the
     /// work itself could not be done (the lab's ports).
     case nothingDone
+    /// 1: `cdntop compare` measured a figure past one of its thresholds.
+    case thresholdBreached
     /// 2: the config file (or scenario file) is unusable.
     case configUnusable
     /// 3: the probe database is unusable, or probes were measured but not stored (they wait
@@ -23,7 +25,7 @@ enum ExitStatus {
 
     var code: Int32 {
         switch self {
-        case .nothingDone: 1
+        case .nothingDone, .thresholdBreached: 1
         case .configUnusable: 2
         case .databaseUnusable: 3
         case .reportNotWritten: 4

@@ -17,6 +17,8 @@ import Synchronization
 /// - `/bytes/N` — N body bytes with Content-Length; `/stream/N` — the same, chunked
 /// - `/headers?Name=Value&…` — 200 with those response headers (percent-decoded)
 /// - `/echo-host` — 200 with the request's Host header in `X-Seen-Host`
+/// - `/vhost/NAME` — a Fastly-looking cache HIT from Frankfurt when the Host header is NAME
+///   (port aside), 404 for any other Host: a virtual host that only answers its own name
 public final class LoopbackHTTPServer: Sendable {
     private let listener: LoopbackListener
     private let load: RequestLoad
@@ -156,6 +158,13 @@ private struct Route {
             chunked = true
         case "headers":
             headers = (components?.queryItems ?? []).map { ($0.name, $0.value ?? "") }
+        case "vhost":
+            let host = request.headers["Host"].first?.split(separator: ":").first.map(String.init) ?? ""
+            if parts.count > 1, host == parts[1] {
+                headers = [("X-Served-By", "cache-fra1-FRA"), ("X-Cache", "HIT"), ("Via", "1.1 varnish")]
+            } else {
+                status = 404
+            }
         case "echo-host":
             headers = [("X-Seen-Host", request.headers["Host"].first ?? "")]
         default:
