@@ -15,6 +15,10 @@ import Synchronization
 /// - `/bytes/N` — N body bytes with Content-Length; `/stream/N` — the same, chunked
 /// - `/headers?Name=Value&…` — 200 with those response headers (percent-decoded)
 /// - `/echo-host` — 200 with the request's Host header in `X-Seen-Host`
+/// - `/redirect-to?url=URL` — 302 to URL (percent-decoded), another server's included
+///
+/// Every request's path and headers are recorded (`requests`), so a test can see what a
+/// probe sent on each hop of a redirect chain.
 public final class LoopbackHTTPServer: Sendable {
     private let listener: LoopbackListener
     private let load: RequestLoad
@@ -27,6 +31,9 @@ public final class LoopbackHTTPServer: Sendable {
 
     /// How many requests have arrived so far.
     public var requestsReceived: Int { load.received }
+
+    /// The requests received so far, in arrival order.
+    public var requests: [RecordedRequest] { load.recorded }
 
     public static func start() throws -> LoopbackHTTPServer {
         let load = RequestLoad()
@@ -62,7 +69,7 @@ private final class RouteHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(let request) = unwrapInboundIn(data) else { return }
-        load.begin()
+        load.begin(RecordedRequest(uri: request.uri, headers: request.headers.map { ($0.name, $0.value) }))
         let route = Route(request: request)
         if route.delayMilliseconds > 0 {
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -93,18 +100,31 @@ private final class RouteHandler: ChannelInboundHandler {
     }
 }
 
-/// Counts requests in progress across the server's connections.
+/// One request as the server saw it.
+public struct RecordedRequest: Sendable {
+    public var uri: String
+    public var headers: [(name: String, value: String)]
+
+    /// The values of header `name`, case-insensitive.
+    public func values(_ name: String) -> [String] {
+        headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+    }
+}
+
+/// Counts requests in progress across the server's connections, and records them.
 private final class RequestLoad: Sendable {
-    private let counts = Mutex((current: 0, maximum: 0, received: 0))
+    private let counts = Mutex((current: 0, maximum: 0, received: 0, recorded: [RecordedRequest]()))
 
     var maximum: Int { counts.withLock { $0.maximum } }
     var received: Int { counts.withLock { $0.received } }
+    var recorded: [RecordedRequest] { counts.withLock { $0.recorded } }
 
-    func begin() {
+    func begin(_ request: RecordedRequest) {
         counts.withLock {
             $0.current += 1
             $0.received += 1
             $0.maximum = max($0.maximum, $0.current)
+            $0.recorded.append(request)
         }
     }
 
@@ -143,6 +163,8 @@ private struct Route {
             chunked = true
         case "headers":
             headers = (components?.queryItems ?? []).map { ($0.name, $0.value ?? "") }
+        case "redirect-to":
+            redirect(to: components?.queryItems?.first { $0.name == "url" }?.value ?? "/")
         case "echo-host":
             headers = [("X-Seen-Host", request.headers["Host"].first ?? "")]
         default:
