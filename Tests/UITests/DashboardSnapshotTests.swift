@@ -62,16 +62,18 @@ struct DashboardSnapshotTests {
     /// Trailers travel from the probe through the store to the detail view, under their own
     /// title, escape sequences removed.
     @Test func detailOverlayShowsTrailersApart() throws {
-        var probes = DashboardFixtures.probes()
-        let newestFastly = try #require(probes.indices.filter { probes[$0].endpoint == "fastly" }
-            .max { probes[$0].timestamp < probes[$1].timestamp })
-        probes[newestFastly].trailers = [HTTPHeader(name: "Server", value: "cloudflare"),
-                                         HTTPHeader(name: "X-Checksum", value: "ab12\u{1B}]0;pwned\u{07}")]
+        let trailers = [HTTPHeader(name: "Server", value: "cloudflare"),
+                        HTTPHeader(name: "X-Checksum", value: "ab12\u{1B}]0;pwned\u{07}")]
+        let probes = DashboardFixtures.probes().map { probe in
+            var probe = probe
+            if probe.endpoint == "fastly" { probe.trailers = trailers }
+            return probe
+        }
         var view = ViewState()
         view.overlay = .detail
         view.selected = "fastly"
         let data = try DashboardFixtures.data(width: 120, detail: "fastly", store: DashboardFixtures.store(probes))
-        let screen = DashboardRenderer.render(DashboardFixtures.state(data, view: view), width: 120, height: 40)
+        let screen = DashboardRenderer.render(DashboardFixtures.state(data, view: view), width: 120, height: 60)
         #expect(screen.text.contains("Trailers (after the body, not classified)"))
         #expect(screen.text.contains("server: cloudflare"))
         #expect(screen.text.contains("x-checksum: ab12"))

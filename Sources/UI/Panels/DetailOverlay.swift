@@ -65,7 +65,7 @@ enum DetailOverlay {
         }
         if !trailers.isEmpty {
             line("Trailers (after the body, not classified)", .section)
-            for trailer in trailers.prefix(max(0, min(4, inner.maxY - y - 3))) {
+            for trailer in trailers.prefix(max(0, min(4, inner.maxY - y - 2))) {
                 line("\(trailer.name.lowercased()): \(Sanitizer.clean(trailer.value))", indent: 2)
             }
         }
