@@ -13,6 +13,17 @@ struct TableReader {
     static let intervalRange = 0.1...(7 * 86_400.0)
     static let timeoutRange = 0.01...3600.0
     static let maxBodyRange: ClosedRange<Int64> = 1...10_000_000_000
+    /// Raw probes feed only `export` (windows come from rollups), so an hour is enough; a
+    /// century is more than any disk will want, and keeps every timestamp sum far from overflow.
+    static let retentionRange = 3600.0...(36_500 * 86_400.0)
+    /// Rollups feed every window, so they must outlive the longest one the UI and reports show.
+    static let rollupRetentionRange = (ReportWindow.allCases.map(\.seconds).max() ?? 30 * 86_400)...(36_500 * 86_400.0)
+    /// URLs longer than this are refused; real ones are far shorter, and libcurl refuses
+    /// megabytes with a crash-worthy error instead of a message.
+    static let maxURLBytes = 8192
+    /// A request header value, and the Host override (a DNS name is at most 253 characters).
+    static let maxHeaderValueBytes = 8192
+    static let maxHostBytes = 253
 
     static let endpointKeys = Set<String>([
         "name", "site", "url", "provider", "origin", "interval", "timeout", "max_body",
@@ -27,6 +38,7 @@ struct TableReader {
         }
         try table.rejectUnknownKeys(allowed: ["region", "continent"])
         let label = try table.string("region") ?? CDNTopConfig.defaultRegion
+        try rejectControlCharacters(label, key: "region", table)
         guard let continentName = try table.string("continent") else {
             return Vantage(label: label, continent: POPRegions.continent(vantageLabel: label))
         }
@@ -40,9 +52,11 @@ struct TableReader {
     func database(_ root: TOMLSection) throws(TOMLFileError) -> CDNTopConfig.DatabaseSettings {
         guard let table = try root.table("database", what: "[database] must be a table") else { return .init() }
         try table.rejectUnknownKeys(allowed: ["path", "retention", "rollup_retention"])
-        return .init(path: try table.string("path"),
-                     retention: try table.duration("retention"),
-                     rollupRetention: try table.duration("rollup_retention"))
+        let path = try table.string("path")
+        if let path { try rejectControlCharacters(path, key: "path", table) }
+        return .init(path: path,
+                     retention: try table.duration("retention", within: Self.retentionRange),
+                     rollupRetention: try table.duration("rollup_retention", within: Self.rollupRetentionRange))
     }
 
     /// From one probe to a hundred million (a few tens of GB: far past any sensible outage).
@@ -100,6 +114,10 @@ struct TableReader {
         guard let url = try table.string("url") else {
             throw table.error("url", "missing: the URL to probe, e.g. url = \"https://example.com/\"")
         }
+        guard url.utf8.count <= Self.maxURLBytes else {
+            throw table.error("url", "is \(url.utf8.count) bytes long: at most \(Self.maxURLBytes) bytes")
+        }
+        try rejectControlCharacters(url, key: "url", table)
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let urlHost = parsed.host, !urlHost.isEmpty else {
             throw table.error("url", "\"\(url)\" is not an http:// or https:// URL with a host")
@@ -108,8 +126,14 @@ struct TableReader {
             throw table.error("url", "port \(port) is outside 1–65535")
         }
         let host = try table.string("host")
-        if let host, host.isEmpty || host.contains(where: { $0.isWhitespace || $0 == "/" }) {
-            throw table.error("host", "\"\(host)\" is not a host name")
+        if let host {
+            try rejectControlCharacters(host, key: "host", table)
+            guard host.utf8.count <= Self.maxHostBytes else {
+                throw table.error("host", "is \(host.utf8.count) bytes long: a host name has at most \(Self.maxHostBytes)")
+            }
+            if host.isEmpty || host.contains(where: { $0.isWhitespace || $0 == "/" }) {
+                throw table.error("host", "\"\(host)\" is not a host name")
+            }
         }
         var provider: Provider?
         if let providerName = try table.string("provider") {
@@ -186,6 +210,9 @@ struct TableReader {
             guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
                 throw table.error("headers", "the value of \"\(name)\" contains control characters (line breaks would inject headers)")
             }
+            guard name.utf8.count <= 256, text.utf8.count <= Self.maxHeaderValueBytes else {
+                throw table.error("headers", "\"\(name.prefix(64))\" is too long: names of at most 256 bytes, values of at most \(Self.maxHeaderValueBytes)")
+            }
             if name.lowercased() == "host" {
                 throw table.error("headers", "set the Host header with the endpoint's host key, not in headers")
             }
@@ -196,9 +223,14 @@ struct TableReader {
 
     // MARK: Typed values
 
+    /// Names, sites, regions, hosts and URLs end up on screens, in CSV and in reports: control
+    /// characters (escape sequences, tabs, line breaks) and invisible format characters (bidi
+    /// overrides that reorder text) are refused, not silently dropped, so what is stored is
+    /// what the file says. The value is not quoted: quoting it would print what was refused.
     private func rejectControlCharacters(_ text: String, key: String, _ table: TOMLSection) throws(TOMLFileError) {
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            throw table.error(key, "contains control characters (tabs, line breaks): they would break tables and CSV")
+        if !Sanitizer.isClean(text) {
+            throw table.error(key, "contains control characters (tabs, line breaks, escape sequences) "
+                              + "or invisible formatting characters (bidi overrides): remove them")
         }
     }
 

@@ -35,7 +35,7 @@ public struct ProbeWriter {
 
     private static func json(_ value: ProbeRecord.Value) -> String {
         switch value {
-        case .string(let text): jsonString(text)
+        case .string(let text): jsonString(Sanitizer.clean(text))
         case .integer(let number): String(number)
         case .milliseconds(let microseconds): ProbeRecord.millisecondsText(microseconds)
         case .bool(let flag): flag ? "true" : "false"
@@ -45,7 +45,8 @@ public struct ProbeWriter {
 
     private static func csv(_ value: ProbeRecord.Value) -> String {
         switch value {
-        case .string(let text):
+        case .string(let stored):
+            let text = Sanitizer.clean(stored)
             // Scalars, not Characters: "\r\n" is one Character equal to neither "\r" nor "\n".
             let needsQuotes = text.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
             return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text

@@ -8,6 +8,11 @@ import Foundation
 /// Redirects are followed here rather than by curl, so a redirect back to a URL already
 /// visited is recognised as a loop (the Cloudflare-in-front-of-Fly story) before the looping
 /// request is sent, instead of ending as an anonymous "too many redirects".
+///
+/// Following them here also means doing what `curl -L` does with credentials: the configured
+/// `Authorization`, `Cookie` and `Proxy-Authorization` headers go only to the configured URL's
+/// origin (scheme, host and port), never to another one a redirect names. A redirect from
+/// https to http is followed, as curl does, and noted in the result's `errorDetail`.
 final class Transfer {
     let endpoint: Endpoint
     let vantage: Vantage
@@ -17,6 +22,10 @@ final class Transfer {
 
     /// The host of the configured URL: the Host override goes only there, as curl's does.
     private let configuredHost: String?
+    /// The configured URL's origin: credential headers go only there.
+    private let configuredOrigin: Origin?
+    /// The first https→http redirect of the chain, for the result's note.
+    private var downgrade: (hop: Int, url: String)?
     private(set) var currentURL: String
     private var visited: Set<String>
     private(set) var redirects = 0
@@ -35,6 +44,7 @@ final class Transfer {
         self.startedAt = now
         self.startedAtMonotonic = .now
         self.configuredHost = URL(string: endpoint.url)?.host
+        self.configuredOrigin = Origin(endpoint.url)
         self.currentURL = endpoint.url
         self.visited = [endpoint.url]
         configureOnce()
@@ -79,7 +89,10 @@ final class Transfer {
         let millisecondsLeft = Int(max(1, min(Double(Int32.max), (remainingTimeout * 1000).rounded(.up))))
         handle.set(CURLOPT_TIMEOUT_MS, millisecondsLeft)
         handle.set(CURLOPT_CONNECTTIMEOUT_MS, millisecondsLeft)
-        var requestHeaders = endpoint.headers.map { "\($0.name): \($0.value)" }
+        let sameOrigin = redirects == 0 || (configuredOrigin != nil && Origin(currentURL) == configuredOrigin)
+        var requestHeaders = endpoint.headers
+            .filter { sameOrigin || !Self.credentialHeaders.contains($0.name.lowercased()) }
+            .map { "\($0.name): \($0.value)" }
         if let host = endpoint.host, redirects == 0 || URL(string: currentURL)?.host == configuredHost {
             requestHeaders.append("Host: \(host)")
         }
@@ -88,6 +101,12 @@ final class Transfer {
         bodyBytes = 0
         handle.clearErrorMessage()
     }
+
+    /// Headers that carry credentials; like curl, cdntop sends them only to the configured origin.
+    static let credentialHeaders: Set<String> = ["authorization", "cookie", "proxy-authorization"]
+
+    /// A redirect target longer than this is refused, as a configured URL would be.
+    static let maxURLBytes = 8192
 
     // MARK: Hops
 
@@ -102,12 +121,24 @@ final class Transfer {
         finishedHops = finishedHops + hop
         let status = handle.long(CURLINFO_RESPONSE_CODE)
         guard code == CURLE_OK else {
-            let errorClass = bodyLimitHit ? .bodyTooLarge : CurlErrorClassifier.errorClass(for: code)
-            return .finished(result(status: status, error: errorClass, detail: curlMessage(code)))
+            return .finished(failure(code: code, status: status))
         }
-        if (300...399).contains(status), endpoint.maxRedirects > 0,
-           let target = handle.string(CURLINFO_REDIRECT_URL) {
+        let redirecting = (300...399).contains(status) && endpoint.maxRedirects > 0
+        let redirectTarget = redirecting ? handle.string(CURLINFO_REDIRECT_URL) : nil
+        if redirecting, redirectTarget == nil, let location = headerCollector.headers.last(named: "location") {
+            return .finished(result(status: status, error: .protocol,
+                                    detail: "HTTP \(status) redirects to \"\(location.prefix(200))\", which is not a URL cdntop can follow"))
+        }
+        if let target = redirectTarget {
             let cleanTarget = Sanitizer.clean(target)
+            guard let scheme = Origin(target)?.scheme, scheme == "http" || scheme == "https" else {
+                return .finished(result(status: status, error: .protocol,
+                                        detail: "HTTP \(status) redirects to \(cleanTarget.prefix(200)), which is not an http:// or https:// URL"))
+            }
+            guard target.utf8.count <= Self.maxURLBytes else {
+                return .finished(result(status: status, error: .protocol,
+                                        detail: "HTTP \(status) redirects to a URL of \(target.utf8.count) bytes (at most \(Self.maxURLBytes))"))
+            }
             if visited.contains(target) {
                 return .finished(result(status: status, error: .redirectLoop,
                                         detail: "HTTP \(status) redirects back to \(cleanTarget), already visited"))
@@ -121,6 +152,9 @@ final class Transfer {
                                         detail: "timeout of \(HumanDuration.format(seconds: endpoint.timeout)) reached while following redirects"))
             }
             redirects += 1
+            if downgrade == nil, Origin(currentURL)?.scheme == "https", scheme == "http" {
+                downgrade = (redirects, cleanTarget)
+            }
             visited.insert(target)
             currentURL = target
             configureHop()
@@ -129,7 +163,27 @@ final class Transfer {
         if status >= 400 {
             return .finished(result(status: status, error: .httpStatus, detail: "HTTP \(status)"))
         }
-        return .finished(result(status: status, error: nil, detail: nil))
+        return .finished(result(status: status, error: nil, detail: downgradeNote))
+    }
+
+    /// A failed hop: curl's code and message, said in terms a person can act on.
+    private func failure(code: CURLcode, status: Int) -> ProbeResult {
+        var errorClass = bodyLimitHit ? .bodyTooLarge : CurlErrorClassifier.errorClass(for: code)
+        var detail = curlMessage(code)
+        if code == CURLE_OUT_OF_MEMORY, !headerCollector.headersComplete {
+            // libcurl 7.x reports a header line over its 100 KB limit as out of memory.
+            errorClass = .protocol
+            detail = "response header too large for libcurl (at most 100 KB a line, 300 KB in all): \(detail)"
+        }
+        if redirects > 0 {
+            detail += " (after redirect \(redirects) to \(Sanitizer.clean(currentURL).prefix(200)))"
+        }
+        return result(status: status, error: errorClass, detail: detail)
+    }
+
+    /// Said on a probe whose chain went from https to http: it succeeded, over plain HTTP.
+    private var downgradeNote: String? {
+        downgrade.map { "redirect \($0.hop) downgraded https to http (\($0.url.prefix(200))): the response was not encrypted" }
     }
 
     /// curl's cumulative marks for this hop turned into phase durations (see `PhaseTimings`).
@@ -182,7 +236,8 @@ final class Transfer {
             remoteIP: handle.string(CURLINFO_PRIMARY_IP).map(Sanitizer.clean).flatMap { $0.isEmpty ? nil : $0 },
             error: error,
             errorDetail: detail.map(CredentialMask.masked),
-            headers: headers)
+            headers: headers,
+            trailers: headerCollector.trailers)
     }
 
     private func httpVersion() -> String? {
@@ -210,6 +265,21 @@ final class Transfer {
             return false
         }
         return true
+    }
+}
+
+/// Scheme, host and port of a URL, as curl compares them before sending credentials on.
+struct Origin: Equatable {
+    var scheme: String
+    var host: String
+    var port: Int
+
+    init?(_ url: String) {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              let host = components.host?.lowercased() else { return nil }
+        self.scheme = scheme
+        self.host = host
+        self.port = components.port ?? (scheme == "https" ? 443 : 80)
     }
 }
 

@@ -21,7 +21,9 @@ public enum MarkdownReport {
         out += errorsSection(analysis)
         out += alertsSection(analysis)
         out += methodology(analysis)
-        return out.joined(separator: "\n") + "\n"
+        // Names and labels come from configs and databases: no escape sequence reaches the file.
+        return out.joined(separator: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+            .map { Sanitizer.clean(String($0)) }.joined(separator: "\n") + "\n"
     }
 
     private static func endpointsTable(_ analysis: SiteAnalysis) -> [String] {

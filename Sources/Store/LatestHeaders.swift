@@ -2,8 +2,21 @@ import CDNTopCore
 import Foundation
 import GRDB
 
-/// The `latest_headers` table: the newest response headers per endpoint and vantage, for the
-/// UI's detail view. One JSON row per pair, rewritten each round; raw probes keep no headers.
+/// A response's header block and, apart from it, the chunked trailers that followed its body.
+public struct ResponseHeaderLines: Sendable, Hashable, Codable {
+    public var headers: [HTTPHeader]
+    public var trailers: [HTTPHeader]
+
+    public init(headers: [HTTPHeader] = [], trailers: [HTTPHeader] = []) {
+        self.headers = headers
+        self.trailers = trailers
+    }
+}
+
+/// The `latest_headers` table: the newest response headers (and trailers) per endpoint and
+/// vantage, for the UI's detail view. One JSON row per pair, rewritten each round; raw probes
+/// keep no headers. A row is `{"headers": […], "trailers": […]}`; rows written before trailers
+/// were kept apart are a bare array of headers, and still read.
 enum LatestHeaders {
     static func update(_ round: [ProbeResult], ids: [DictionaryIDs], in db: Database) throws {
         var newest: [DictionaryIDs: ProbeResult] = [:]
@@ -18,7 +31,8 @@ enum LatestHeaders {
             """)
         let encoder = JSONEncoder()
         for (probeIDs, probe) in newest {
-            let json = String(decoding: try encoder.encode(probe.headers), as: UTF8.self)
+            let lines = ResponseHeaderLines(headers: probe.headers, trailers: probe.trailers)
+            let json = String(decoding: try encoder.encode(lines), as: UTF8.self)
             try statement.execute(arguments: [probeIDs.endpoint, probeIDs.vantage,
                                               StoredTime.microseconds(probe.timestamp), json])
         }
@@ -26,16 +40,18 @@ enum LatestHeaders {
 
     /// The newest headers recorded for the endpoint (of `site`, when given: names repeat
     /// across sites) from the vantage (any, when nil), empty when none.
-    static func fetch(endpoint: String, site: String?, vantage: String?, in db: Database) throws -> [HTTPHeader] {
+    static func fetch(endpoint: String, site: String?, vantage: String?, in db: Database) throws -> ResponseHeaderLines {
         guard let json = try String.fetchOne(db, sql: """
             SELECT h.headers FROM latest_headers h
             JOIN endpoint e ON e.id = h.endpoint_id
             JOIN vantage v ON v.id = h.vantage_id
             WHERE e.name = ? AND (? IS NULL OR e.site = ?) AND (? IS NULL OR v.label = ?)
             ORDER BY h.ts DESC LIMIT 1
-            """, arguments: [endpoint, site, site, vantage, vantage]) else { return [] }
+            """, arguments: [endpoint, site, site, vantage, vantage]) else { return ResponseHeaderLines() }
+        let decoder = JSONDecoder()
+        if let lines = try? decoder.decode(ResponseHeaderLines.self, from: Data(json.utf8)) { return lines }
         do {
-            return try JSONDecoder().decode([HTTPHeader].self, from: Data(json.utf8))
+            return ResponseHeaderLines(headers: try decoder.decode([HTTPHeader].self, from: Data(json.utf8)))
         } catch {
             throw DamagedData("stored headers of \(endpoint) from \(vantage ?? "any vantage") are not valid JSON")
         }

@@ -157,9 +157,9 @@ public final class ProbeStore: Sendable {
         }
     }
 
-    /// The newest response headers recorded for an endpoint (of `site`, when given) from a
-    /// vantage point (any, when nil), empty when none were recorded.
-    public func lastHeaders(endpoint: String, site: String? = nil, vantage: String?) throws -> [HTTPHeader] {
+    /// The newest response headers and trailers recorded for an endpoint (of `site`, when
+    /// given) from a vantage point (any, when nil), empty when none were recorded.
+    public func lastHeaders(endpoint: String, site: String? = nil, vantage: String?) throws -> ResponseHeaderLines {
         try access {
             try pool.read { db in try LatestHeaders.fetch(endpoint: endpoint, site: site, vantage: vantage, in: db) }
         }

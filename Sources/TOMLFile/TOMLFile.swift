@@ -12,8 +12,12 @@ public struct TOMLFile {
 
     /// Reads the file at `path`: a missing, unreadable or non-UTF-8 file is an error naming it.
     public static func load(path: String) throws(TOMLFileError) -> TOMLFile {
-        guard FileManager.default.fileExists(atPath: path) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw TOMLFileError(file: path, message: "no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw TOMLFileError(file: path, message: "is a directory, not a file: name the .toml file inside it")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TOMLFileError(file: path, message: "cannot read the file: check its permissions")

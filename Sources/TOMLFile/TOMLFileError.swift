@@ -21,13 +21,13 @@ public struct TOMLFileError: Error, Equatable, CustomStringConvertible {
     }
 
     /// `file:line: context: key: message`. Values quoted from the file may be URLs, so
-    /// passwords in them are masked.
+    /// passwords in them are masked, and may hold escape sequences, so those are removed.
     public var description: String {
         var text = file
         if let line { text += ":\(line)" }
         text += ": "
         if let context { text += "\(context): " }
         if let key { text += "\(key): " }
-        return CredentialMask.masked(text + message)
+        return Sanitizer.clean(CredentialMask.masked(text + message))
     }
 }

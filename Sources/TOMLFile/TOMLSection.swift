@@ -89,8 +89,11 @@ public struct TOMLSection {
     /// A duration string (`500ms`, `10s`, `5m`, `1h`, `30d`) in seconds, within `range` if given.
     public func duration(_ key: String, within range: ClosedRange<Double>? = nil) throws(TOMLFileError) -> Double? {
         guard let text = try string(key) else { return nil }
-        guard let seconds = HumanDuration.seconds(text) else {
+        guard let seconds = HumanDuration.parse(text) else {
             throw error(key, "\"\(text)\" is not a duration: write a number with a unit, e.g. 500ms, 10s, 5m, 1h, 30d")
+        }
+        if range == nil, seconds <= 0 {
+            throw error(key, "\"\(text)\" is not longer than 0")
         }
         if let range, !range.contains(seconds) {
             throw error(key, "\"\(text)\" is outside \(HumanDuration.format(seconds: range.lowerBound))"

@@ -63,7 +63,8 @@ public enum DashboardLoader {
         data.endpointNames = names + silent.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         if let endpoint = request.detailEndpoint {
             data.detailEndpoint = endpoint
-            data.detailHeaders = try store.lastHeaders(endpoint: endpoint, site: site, vantage: latest[endpoint]?.vantage.label)
+            let lines = try store.lastHeaders(endpoint: endpoint, site: site, vantage: latest[endpoint]?.vantage.label)
+            (data.detailHeaders, data.detailTrailers) = (lines.headers, lines.trailers)
             data.detailErrors = try store.recentFailures(endpoint: endpoint, site: site, limit: detailErrorLimit)
         }
         return data

@@ -49,6 +49,7 @@ final class LiveProber: @unchecked Sendable {
                 // (up to the engine's caps) would make that the loop's biggest cost.
                 var landed = result
                 landed.headers = []
+                landed.trailers = []
                 state.status.inFlight.remove(key)
                 state.status.landed[key] = landed
             }

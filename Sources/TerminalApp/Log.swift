@@ -35,9 +35,10 @@ enum Log {
         }
     }
 
-    /// Writes one line; URL passwords in `message` (a `--db` URL, an endpoint) are masked.
+    /// Writes one line; URL passwords in `message` (a `--db` URL, an endpoint) are masked and
+    /// escape sequences and line breaks removed, so a message cannot forge or hide log lines.
     static func write(_ message: String) {
-        let line = "\(ISO8601DateFormatter().string(from: Date())) \(CredentialMask.masked(message))\n"
+        let line = "\(ISO8601DateFormatter().string(from: Date())) \(Sanitizer.clean(CredentialMask.masked(message)))\n"
         handle.withLock { $0?.write(Data(line.utf8)) }
     }
 }

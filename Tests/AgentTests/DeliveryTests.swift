@@ -42,7 +42,7 @@ struct DeliveryTests {
         var stored: [ProbeResult] = []
         try store.forEachProbe(since: nil, until: nil) { stored.append($0) }
         #expect(stored.map(\.endpoint) == ["a", "b", "a"], "oldest first")
-        #expect(try store.lastHeaders(endpoint: "a", vantage: nil) == [HTTPHeader(name: "X-Cache", value: "HIT")],
+        #expect(try store.lastHeaders(endpoint: "a", vantage: nil).headers == [HTTPHeader(name: "X-Cache", value: "HIT")],
                 "the headers travelled through the outbox")
     }
 

@@ -85,8 +85,9 @@ struct ProbeWriterTests {
 
     @Test func jsonEscapesWhateverSlipsThrough() {
         var probe = Self.failed
-        probe.errorDetail = "a\u{1b}b\"c\\d"
-        #expect(ProbeWriter(format: .jsonl).line(for: probe).contains(#""error_detail":"a\u001bb\"c\\d""#))
+        probe.errorDetail = "a\u{1b}[2Jb\"c\\d\u{7}"
+        #expect(ProbeWriter(format: .jsonl).line(for: probe).contains(#""error_detail":"ab\"c\\d""#))
+        #expect(ProbeWriter(format: .csv).line(for: probe).hasSuffix(#","ab""c\d""#))
     }
 
     @Test func timestampsBeforeTheEpochFloorCorrectly() {

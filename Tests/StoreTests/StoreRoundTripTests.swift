@@ -1,5 +1,6 @@
 import CDNTopCore
 import Foundation
+import GRDB
 import Store
 import Testing
 
@@ -91,21 +92,39 @@ struct StoreRoundTripTests {
     func latestHeaders() throws {
         let directory = try TemporaryDirectory()
         let store = try ProbeStore(path: directory.file("probes.sqlite"))
-        #expect(try store.lastHeaders(endpoint: "fastly", site: "changelog.com", vantage: "eu-west").isEmpty)
+        #expect(try store.lastHeaders(endpoint: "fastly", site: "changelog.com", vantage: "eu-west").headers.isEmpty)
         var older = fullProbe(at: referenceTime)
         older.headers = [HTTPHeader(name: "X-Cache", value: "MISS")]
         var newer = fullProbe(at: referenceTime + 60)
         newer.headers = [HTTPHeader(name: "X-Cache", value: "HIT"), HTTPHeader(name: "Age", value: "12")]
         try store.record([newer, older])
-        #expect(try store.lastHeaders(endpoint: "fastly", site: "changelog.com", vantage: "eu-west") == newer.headers)
+        #expect(try store.lastHeaders(endpoint: "fastly", site: "changelog.com", vantage: "eu-west").headers == newer.headers)
         // A failed probe without headers, or a late write of an older round, keeps them.
         var failed = bareProbe(at: referenceTime + 120)
         failed.endpoint = "fastly"
         failed.vantage = newer.vantage
         try store.record([failed])
         try store.record([older])
-        #expect(try store.lastHeaders(endpoint: "fastly", site: "changelog.com", vantage: "eu-west") == newer.headers)
-        #expect(try store.lastHeaders(endpoint: "fastly", vantage: "us-east").isEmpty)
+        #expect(try store.lastHeaders(endpoint: "fastly", site: "changelog.com", vantage: "eu-west").headers == newer.headers)
+        #expect(try store.lastHeaders(endpoint: "fastly", vantage: "us-east").headers.isEmpty)
+    }
+
+    @Test("trailers are kept apart from the headers; rows written before them still read")
+    func latestTrailers() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("probes.sqlite")
+        let store = try ProbeStore(path: path)
+        var probe = fullProbe(at: referenceTime)
+        probe.headers = [HTTPHeader(name: "Server", value: "nginx")]
+        probe.trailers = [HTTPHeader(name: "Server", value: "cloudflare")]
+        try store.record([probe])
+        let lines = try store.lastHeaders(endpoint: "fastly", site: "changelog.com", vantage: "eu-west")
+        #expect(lines == ResponseHeaderLines(headers: probe.headers, trailers: probe.trailers))
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: #"UPDATE latest_headers SET headers = '[{"name":"X-Cache","value":"HIT"}]'"#)
+        }
+        let old = try store.lastHeaders(endpoint: "fastly", site: "changelog.com", vantage: "eu-west")
+        #expect(old == ResponseHeaderLines(headers: [HTTPHeader(name: "X-Cache", value: "HIT")]))
     }
 
     @Test("an endpoint whose URL changed keeps its old probes' URL and one name in windows")
@@ -141,7 +160,7 @@ struct StoreNewestTests {
         #expect(newest.first { $0.endpoint == "hourly" }?.timestamp == start)
         #expect(newest.first { $0.endpoint == "fastly" }?.timestamp == start.addingTimeInterval(2000))
         #expect(try store.newestProbes(site: "other.example").map(\.endpoint) == ["fastly"])
-        #expect(try store.lastHeaders(endpoint: "fastly", site: "other.example", vantage: nil).first?.value == "other-site")
-        #expect(try store.lastHeaders(endpoint: "fastly", site: "changelog.com", vantage: nil).first?.value != "other-site")
+        #expect(try store.lastHeaders(endpoint: "fastly", site: "other.example", vantage: nil).headers.first?.value == "other-site")
+        #expect(try store.lastHeaders(endpoint: "fastly", site: "changelog.com", vantage: nil).headers.first?.value != "other-site")
     }
 }

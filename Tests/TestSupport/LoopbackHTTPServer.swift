@@ -19,6 +19,10 @@ import Synchronization
 /// - `/echo-host` — 200 with the request's Host header in `X-Seen-Host`
 /// - `/vhost/NAME` — a Fastly-looking cache HIT from Frankfurt when the Host header is NAME
 ///   (port aside), 404 for any other Host: a virtual host that only answers its own name
+/// - `/redirect-to?url=URL` — 302 to URL (percent-decoded), another server's included
+///
+/// Every request's path and headers are recorded (`requests`), so a test can see what a
+/// probe sent on each hop of a redirect chain.
 public final class LoopbackHTTPServer: Sendable {
     private let listener: LoopbackListener
     private let load: RequestLoad
@@ -31,6 +35,9 @@ public final class LoopbackHTTPServer: Sendable {
 
     /// How many requests have arrived so far.
     public var requestsReceived: Int { load.received }
+
+    /// The requests received so far, in arrival order.
+    public var requests: [RecordedRequest] { load.recorded }
 
     public static func start() throws -> LoopbackHTTPServer {
         let load = RequestLoad()
@@ -71,7 +78,7 @@ private final class RouteHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(let request) = unwrapInboundIn(data) else { return }
-        load.begin()
+        load.begin(RecordedRequest(uri: request.uri, headers: request.headers.map { ($0.name, $0.value) }))
         var route = Route(request: request)
         if route.isAdjustable { route.delayMilliseconds = load.adjustableDelay.withLock { $0 } }
         if route.delayMilliseconds > 0 {
@@ -103,20 +110,33 @@ private final class RouteHandler: ChannelInboundHandler {
     }
 }
 
-/// Counts requests in progress across the server's connections, and holds the delay of
-/// `/adjustable` that every connection reads.
+/// One request as the server saw it.
+public struct RecordedRequest: Sendable {
+    public var uri: String
+    public var headers: [(name: String, value: String)]
+
+    /// The values of header `name`, case-insensitive.
+    public func values(_ name: String) -> [String] {
+        headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+    }
+}
+
+/// Counts requests in progress across the server's connections, records them, and holds the
+/// delay of `/adjustable` that every connection reads.
 private final class RequestLoad: Sendable {
-    private let counts = Mutex((current: 0, maximum: 0, received: 0))
+    private let counts = Mutex((current: 0, maximum: 0, received: 0, recorded: [RecordedRequest]()))
     let adjustableDelay = Mutex<Int64>(0)
 
     var maximum: Int { counts.withLock { $0.maximum } }
     var received: Int { counts.withLock { $0.received } }
+    var recorded: [RecordedRequest] { counts.withLock { $0.recorded } }
 
-    func begin() {
+    func begin(_ request: RecordedRequest) {
         counts.withLock {
             $0.current += 1
             $0.received += 1
             $0.maximum = max($0.maximum, $0.current)
+            $0.recorded.append(request)
         }
     }
 
@@ -165,6 +185,8 @@ private struct Route {
             } else {
                 status = 404
             }
+        case "redirect-to":
+            redirect(to: components?.queryItems?.first { $0.name == "url" }?.value ?? "/")
         case "echo-host":
             headers = [("X-Seen-Host", request.headers["Host"].first ?? "")]
         default:

@@ -59,6 +59,27 @@ struct DashboardSnapshotTests {
         #expect(screen.text.contains("Where the time goes"))
     }
 
+    /// Trailers travel from the probe through the store to the detail view, under their own
+    /// title, escape sequences removed.
+    @Test func detailOverlayShowsTrailersApart() throws {
+        let trailers = [HTTPHeader(name: "Server", value: "cloudflare"),
+                        HTTPHeader(name: "X-Checksum", value: "ab12\u{1B}]0;pwned\u{07}")]
+        let probes = DashboardFixtures.probes().map { probe in
+            var probe = probe
+            if probe.endpoint == "fastly" { probe.trailers = trailers }
+            return probe
+        }
+        var view = ViewState()
+        view.overlay = .detail
+        view.selected = "fastly"
+        let data = try DashboardFixtures.data(width: 120, detail: "fastly", store: DashboardFixtures.store(probes))
+        let screen = DashboardRenderer.render(DashboardFixtures.state(data, view: view), width: 120, height: 60)
+        #expect(screen.text.contains("Trailers (after the body, not classified)"))
+        #expect(screen.text.contains("server: cloudflare"))
+        #expect(screen.text.contains("x-checksum: ab12"))
+        #expect(!screen.text.contains("pwned") && !screen.text.contains("]0;"))
+    }
+
     @Test func popRegionViewAndBrailleSparklines() throws {
         var view = ViewState()
         view.regionView = .popRegion

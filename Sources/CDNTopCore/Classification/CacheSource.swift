@@ -30,6 +30,18 @@ enum CacheSource: Sendable {
         case first
     }
 
+    /// The headers this source reads.
+    var headerNames: Set<String> {
+        switch self {
+        case .none: []
+        case .listEntry(let header, _, _): [header]
+        case .cacheStatusField: ["cache-status"]
+        case .varnishTransactionIDs: ["x-varnish"]
+        case .serverTiming: ["server-timing"]
+        case .firstPresent(let sources): sources.reduce(into: []) { $0.formUnion($1.headerNames) }
+        }
+    }
+
     /// The reading, or nil when the provider's header is absent.
     func read(_ headers: ResponseHeaders) -> CacheReading? {
         switch self {

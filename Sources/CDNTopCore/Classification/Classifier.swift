@@ -38,6 +38,19 @@ public enum Classifier {
                               age: age(headers))
     }
 
+    /// Every header name (lowercase) the classification reads. The probe keeps these beyond
+    /// its cap on header lines, so a flood of other headers cannot hide `X-Cache`.
+    public static let headerNames: Set<String> = {
+        var names: Set<String> = ["server", "via", "age", "cache-status"]
+        for profile in ProviderProfile.all {
+            names.formUnion(profile.ownHeaders)
+            names.formUnion(profile.markers.map(\.header))
+            names.formUnion(profile.cache.headerNames)
+            if let pop = profile.pop { names.insert(pop.header) }
+        }
+        return names
+    }()
+
     /// `Age` is a non-negative integer (RFC 9111); anything else is ignored rather than
     /// guessed at. Eighteen digits still fit in an `Int`.
     private static func age(_ headers: ResponseHeaders) -> Int? {

@@ -42,13 +42,17 @@ public struct ProbeResult: Sendable, Hashable, Codable {
     public var errorDetail: String?
     /// The final response's headers; empty when none arrived.
     public var headers: [HTTPHeader]
+    /// The chunked trailers that followed the final response's body: shown, never classified
+    /// (a server can put anything after its body).
+    public var trailers: [HTTPHeader]
 
     public init(timestamp: Date, endpoint: String, site: String, url: String, vantage: Vantage,
                 isOrigin: Bool = false, provider: Provider? = nil, ok: Bool, status: Int? = nil, httpVersion: String? = nil,
                 cache: CacheStatus? = nil, cacheRaw: String? = nil, pop: String? = nil,
                 popRegion: Continent? = nil, age: Int? = nil, timings: PhaseTimings = .zero,
                 bytes: Int64 = 0, redirects: Int = 0, remoteIP: String? = nil,
-                error: ProbeErrorClass? = nil, errorDetail: String? = nil, headers: [HTTPHeader] = []) {
+                error: ProbeErrorClass? = nil, errorDetail: String? = nil, headers: [HTTPHeader] = [],
+                trailers: [HTTPHeader] = []) {
         self.timestamp = timestamp
         self.endpoint = endpoint
         self.site = site
@@ -71,5 +75,6 @@ public struct ProbeResult: Sendable, Hashable, Codable {
         self.error = error
         self.errorDetail = errorDetail
         self.headers = headers
+        self.trailers = trailers
     }
 }

@@ -4,6 +4,12 @@
 public enum HumanDuration {
     /// Seconds, or nil when `text` is not a positive duration.
     public static func seconds(_ text: String) -> Double? {
+        parse(text).flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// Seconds, zero included, or nil when `text` is not written as a duration: lets a caller
+    /// say that `"0s"` is out of range rather than not a duration.
+    public static func parse(_ text: String) -> Double? {
         let units: [(suffix: String, seconds: Double)] = [
             ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400), ("w", 604_800),
         ]
@@ -18,7 +24,7 @@ public enum HumanDuration {
             rest = rest.dropFirst(unit.suffix.count)
             total += value * unit.seconds
         }
-        return total > 0 ? total : nil
+        return total
     }
 
     /// Formats seconds the short way people write them back: "60s", "5m", "1h30m", "250ms".

@@ -19,12 +19,14 @@ enum DetailOverlay {
         let summary = state.data?.summary(of: name)
         let latest = state.latest(name)
         let headers = (state.data?.detailHeaders ?? []).filter { headersThatMatter.contains($0.name.lowercased()) }
+        let trailers = state.data?.detailTrailers ?? []
         let loaded = state.data?.detailEndpoint == name
         let errors = loaded ? state.data?.detailErrors ?? [] : []
         let failure = state.data?.failures.first { $0.endpoint == name }
         // url, phases (3), last probe (2), POPs and protocols (2), headers, errors: with titles.
         let wanted = 1 + (summary?.phases == nil ? 0 : 3) + (latest == nil ? 0 : 2) + (summary == nil ? 0 : 2)
-            + 1 + max(1, min(12, headers.count)) + 1 + (failure == nil ? 0 : 1) + max(1, min(6, errors.count)) + 2
+            + 1 + max(1, min(12, headers.count)) + (trailers.isEmpty ? 0 : 1 + min(4, trailers.count))
+            + 1 + (failure == nil ? 0 : 1) + max(1, min(6, errors.count)) + 2
         let box = Overlay.box(width: 110, height: wanted, in: rect)
         Overlay.frame(box, title: name + (summary?.provider.map { " · \($0.displayName)" } ?? ""), on: &screen)
         let inner = box.inset(dx: 2, dy: 1)
@@ -60,6 +62,12 @@ enum DetailOverlay {
         }
         for header in headers.prefix(max(0, min(12, inner.maxY - y - 3))) {
             line("\(header.name.lowercased()): \(Sanitizer.clean(header.value))", indent: 2)
+        }
+        if !trailers.isEmpty {
+            line("Trailers (after the body, not classified)", .section)
+            for trailer in trailers.prefix(max(0, min(4, inner.maxY - y - 2))) {
+                line("\(trailer.name.lowercased()): \(Sanitizer.clean(trailer.value))", indent: 2)
+            }
         }
         line("Recent errors", .section)
         if let failure { line("\(failure.vantage): \(failure.text)", .bad, indent: 2) }

@@ -1,3 +1,5 @@
+import CDNTopCore
+
 /// One character cell of the screen model. A wide character occupies its cell and marks the
 /// next one as its `continuation`, which the backend skips. `backdrop` is the role of the area
 /// the cell sits on (the footer bar, an overlay): text drawn there in another role keeps the
@@ -66,14 +68,15 @@ public struct Screen: Sendable, Hashable {
 
     /// Writes `text` at (x, y) in `role`, clipped to `clip` (the whole screen by default),
     /// and returns the column after the last character written. Text cut at the right edge
-    /// ends in "…", so a reader knows there was more.
+    /// ends in "…", so a reader knows there was more. Escape sequences and control characters
+    /// are removed first (`Sanitizer`): whatever a panel draws, the terminal only gets text.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, role: Role = .text, clip: Rect? = nil) -> Int {
         let bounds = clip ?? Rect(x: 0, y: 0, width: width, height: height)
         guard y >= max(0, bounds.y), y < min(height, bounds.maxY) else { return x }
         let right = min(width, bounds.maxX)
         var column = x
-        for character in text {
+        for character in Sanitizer.clean(text) {
             let columns = DisplayWidth.of(character)
             guard columns > 0 else { continue }
             if column + columns > right {

@@ -27,6 +27,8 @@ public struct DashboardData: Sendable {
     /// The newest response headers of `detailEndpoint`, the endpoint the request asked
     /// details for (nil: none asked), so the detail view can tell "loading" from "none".
     public var detailHeaders: [HTTPHeader]
+    /// The chunked trailers that followed that response's body: shown apart, never classified.
+    public var detailTrailers: [HTTPHeader] = []
     /// The newest failed probes of `detailEndpoint`, newest first, whatever the window.
     public var detailErrors: [ProbeResult]
     public var detailEndpoint: String?
