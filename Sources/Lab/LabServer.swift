@@ -3,26 +3,37 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// The offline lab: every (edge, vantage region) pair of a scenario is a POP listening on its
 /// own loopback address, all on one port. An agent "in" a region reaches its region's POPs
 /// through `resolve` entries, as anycast routes real users, so one machine stands in for a
-/// fleet of vantage points. Real HTTP on SwiftNIO; the latency a probe sees is injected here.
+/// fleet of vantage points. Real HTTPS on SwiftNIO with a throwaway certificate, so a probe
+/// pays a real TLS handshake as it does at a real CDN; the latency a probe sees is injected here.
 public final class LabServer: Sendable {
     /// Where each POP listens and what an agent probes: known before anything listens, so
     /// `cdntop lab --print-config` can print a running lab's config without binding again.
     public let layout: LabLayout
     public var scenario: Scenario { layout.scenario }
     public var port: Int { layout.port }
+    /// The lab's self-signed certificate (PEM), for `curl --cacert` by hand; removed on `stop()`.
+    public var certificatePath: String { certificate.certificatePath }
+    private let certificate: LabCertificate
     private let group: MultiThreadedEventLoopGroup
     private let channels: [any Channel]
 
-    /// Starts listening on every POP address; `port` 0 picks a free one.
+    /// Makes the lab's certificate and starts listening on every POP address; `port` 0 picks a
+    /// free one. Fails with a `LabStartError` when the certificate cannot be made.
     public static func start(_ scenario: Scenario, port: Int = 0) throws -> LabServer {
+        let certificate = try LabCertificate.make(
+            commonName: "cdntop lab \(scenario.site)",
+            hostNames: LabLayout.hostNames(of: scenario),
+            addresses: LabLayout.addresses(of: scenario))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         var channels: [any Channel] = []
         var chosenPort = port
         do {
+            let tls = try tlsContext(certificate)
             for (edgeIndex, edge) in scenario.edges.enumerated() {
                 for (regionIndex, region) in scenario.regions.enumerated() {
                     guard let pop = edge.pops[region.label] else { continue }
@@ -31,6 +42,7 @@ public final class LabServer: Sendable {
                         .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                         .childChannelInitializer { channel in
                             channel.eventLoop.makeCompletedFuture {
+                                try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
                                 try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                                 try channel.pipeline.syncOperations.addHandler(EdgeHandler(edge: edge, pop: pop))
                             }
@@ -43,13 +55,26 @@ public final class LabServer: Sendable {
         } catch {
             for channel in channels { try? channel.close().wait() }
             try? group.syncShutdownGracefully()
+            certificate.remove()
             throw error
         }
-        return LabServer(layout: LabLayout(scenario: scenario, port: chosenPort), group: group, channels: channels)
+        return LabServer(layout: LabLayout(scenario: scenario, port: chosenPort), certificate: certificate,
+                         group: group, channels: channels)
     }
 
-    private init(layout: LabLayout, group: MultiThreadedEventLoopGroup, channels: [any Channel]) {
+    /// One TLS context for every POP: HTTP/1.1 only (the lab's server speaks no HTTP/2), said
+    /// through ALPN as a real edge would.
+    private static func tlsContext(_ certificate: LabCertificate) throws -> NIOSSLContext {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificate.certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: certificate.keyPath, format: .pem)
+        var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        configuration.applicationProtocols = ["http/1.1"]
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    private init(layout: LabLayout, certificate: LabCertificate, group: MultiThreadedEventLoopGroup, channels: [any Channel]) {
         self.layout = layout
+        self.certificate = certificate
         self.group = group
         self.channels = channels
     }
@@ -57,6 +82,7 @@ public final class LabServer: Sendable {
     public func stop() {
         for channel in channels { try? channel.close().wait() }
         try? group.syncShutdownGracefully()
+        certificate.remove()
     }
 }
 
@@ -77,13 +103,19 @@ private final class EdgeHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(let request) = unwrapInboundIn(data) else { return }
         let keepAlive = request.isKeepAlive
-        let location = "http://\(request.headers.first(name: "Host") ?? "lab")\(request.uri)"
+        let location = "https://\(request.headers.first(name: "Host") ?? "lab")\(request.uri)"
         let response = EdgeResponse.plan(edge, pop: pop, location: location, using: &random)
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         context.eventLoop.scheduleTask(in: .microseconds(Int64(response.delayMilliseconds * 1000))) {
             let (handler, context) = loopBound.value
             handler.respond(response, keepAlive: keepAlive, context: context)
         }
+    }
+
+    /// A client gone mid-handshake or without a TLS close (curl forbids reuse and may just hang
+    /// up) ends that connection only.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
     }
 
     private func respond(_ response: EdgeResponse, keepAlive: Bool, context: ChannelHandlerContext) {
@@ -117,15 +149,33 @@ public struct LabLayout: Sendable {
         "127.0.\(10 + edge).\(1 + region)"
     }
 
-    /// The endpoints an agent in `region` probes: one per edge, each host pinned to the POP
-    /// that serves the region, like curl --resolve.
+    /// The host name an agent asks an edge for: `<edge>.<site>`.
+    static func hostName(edge: Scenario.Edge, site: String) -> String {
+        "\(edge.name).\(site)"
+    }
+
+    /// Every edge's host name: the DNS names the lab's certificate is made for.
+    static func hostNames(of scenario: Scenario) -> [String] {
+        scenario.edges.map { hostName(edge: $0, site: scenario.site) }
+    }
+
+    /// Every POP's address: the IP names the lab's certificate is made for.
+    static func addresses(of scenario: Scenario) -> [String] {
+        scenario.edges.indices.flatMap { edgeIndex in scenario.regions.indices.map { address(edge: edgeIndex, region: $0) } }
+    }
+
+    /// The endpoints an agent in `region` probes: one per edge over HTTPS, each host pinned to
+    /// the POP that serves the region, like curl --resolve.
     public func endpoints(for region: Vantage) -> [Endpoint] {
         guard let regionIndex = scenario.regions.firstIndex(of: region) else { return [] }
         return scenario.edges.enumerated().map { edgeIndex, edge in
-            let host = "\(edge.name).\(scenario.site)"
-            return Endpoint(name: edge.name, site: scenario.site, url: "http://\(host):\(port)/",
+            let host = Self.hostName(edge: edge, site: scenario.site)
+            // insecure: the lab's certificate is a throwaway self-signed one made at every lab
+            // start for loopback addresses, so there is no CA to verify it against.
+            return Endpoint(name: edge.name, site: scenario.site, url: "https://\(host):\(port)/",
                             isOrigin: edge.isOrigin, interval: scenario.interval, timeout: 10,
-                            resolve: ["\(host):\(port):\(Self.address(edge: edgeIndex, region: regionIndex))"])
+                            resolve: ["\(host):\(port):\(Self.address(edge: edgeIndex, region: regionIndex))"],
+                            insecure: true)
         }
     }
 
@@ -140,6 +190,9 @@ public struct LabLayout: Sendable {
                       "url = \"\(endpoint.url)\"", "interval = \"\(HumanDuration.format(seconds: endpoint.interval))\""]
             if endpoint.isOrigin { lines.append("origin = true") }
             lines.append("resolve = [" + endpoint.resolve.map { "\"\($0)\"" }.joined(separator: ", ") + "]")
+            if endpoint.insecure {
+                lines += ["# the lab's certificate is a throwaway self-signed one, made at every lab start", "insecure = true"]
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -6,7 +6,8 @@ import Synchronization
 
 /// One probing agent per vantage region of a scenario, each on its own thread and all writing
 /// to one probe database: a fleet of vantage points on one machine. Each agent reaches the lab
-/// through its region's `resolve` pins, so its probes are served by its region's POPs.
+/// over HTTPS through its region's `resolve` pins, so its probes are served by its region's
+/// POPs and each pays a real TLS handshake there.
 public final class RegionalAgents: Sendable {
     private let lab: LabServer
     private let store: ProbeStore

@@ -34,9 +34,11 @@ struct LabCommand: ParsableCommand {
         commandName: "lab",
         abstract: "Serve a scenario's simulated CDN edges on loopback until SIGINT/SIGTERM.",
         discussion: """
-            Every edge's POP for every vantage region listens on its own 127.0.x.y address; \
-            --print-config REGION prints the cdntop config an agent in that region uses \
-            (its resolve entries route it to its region's POPs).
+            Every edge's POP for every vantage region listens on its own 127.0.x.y address and \
+            speaks HTTPS with a throwaway self-signed certificate, made with openssl at start \
+            and removed on exit (agents probe it with insecure = true). --print-config REGION \
+            prints the cdntop config an agent in that region uses (its resolve entries route it \
+            to its region's POPs).
             """)
 
     @OptionGroup var scenario: ScenarioOption
@@ -68,12 +70,13 @@ struct LabCommand: ParsableCommand {
         do {
             lab = try LabServer.start(scenario, port: port)
         } catch {
-            throw ExitStatus.nothingDone.fail("cannot start the lab on port \(port): \(error)")
+            throw ExitStatus.nothingDone.fail("cannot start the lab\(port > 0 ? " on port \(port)" : ""): \(error)")
         }
         defer { lab.stop() }
         let stop = StopSignal()
         FileHandle.standardError.write(Data("""
-            cdntop lab: scenario \(scenario.name), \(scenario.edges.count) edges × \(scenario.regions.count) regions on port \(lab.port)
+            cdntop lab: scenario \(scenario.name), \(scenario.edges.count) edges × \(scenario.regions.count) regions, https on port \(lab.port)
+            certificate: \(lab.certificatePath) (throwaway, self-signed; removed on exit)
             regions: \(scenario.regions.map(\.label).joined(separator: ", ")); `cdntop lab --print-config REGION --port \(lab.port)` prints an agent's config
             stop with Ctrl-C
 
@@ -88,8 +91,9 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Replay a CDN comparison offline: the lab, an agent per region, and the UI.",
         discussion: """
-            Starts the scenario's simulated edges on loopback, one probing agent per vantage \
-            region (all writing one database: a temp file unless --db), and the UI. With \
+            Starts the scenario's simulated edges on loopback (HTTPS, with a throwaway \
+            certificate), one probing agent per vantage region (all writing one database: a \
+            temp file unless --db), and the UI. With \
             --no-ui it runs headless for --duration, then prints where the database is.
             """)
 

@@ -21,6 +21,19 @@ struct DemoCommandTests {
         let comparisons = try #require(json["origin_comparison"] as? [[String: Any]])
         let bunny = try #require(comparisons.first { $0["endpoint"] as? String == "bunny" })
         #expect(bunny["faster"] as? Bool == true, "Bunny at ~99.9% hits beats the origin")
+
+        // The lab speaks HTTPS: every stored probe went to an https URL, and every one answered
+        // paid a handshake and spoke HTTP/1.1.
+        let export = try cli.run(["export", "--db", cli.databasePath, "--format", "jsonl"])
+        #expect(export.status == 0, "\(export.stderr)")
+        let probes = try export.lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(probes.allSatisfy { ($0["url"] as? String)?.hasPrefix("https://") == true })
+        let answered = probes.filter { $0["status"] as? Int != nil }
+        #expect(answered.count > probes.count / 2, "\(answered.count) of \(probes.count) probes answered")
+        for probe in answered {
+            #expect((probe["tls_ms"] as? Double ?? 0) > 0, "\(probe["endpoint"] ?? "?"): tls_ms \(probe["tls_ms"] ?? "null")")
+            #expect(probe["http_version"] as? String == "1.1", "\(probe["endpoint"] ?? "?")")
+        }
     }
 
     @Test func theUIRefusesWithoutATerminalAndSaysWhatToDo() throws {
@@ -47,6 +60,8 @@ struct LabPrintConfigTests {
         let euWest = try #require(lab.scenario.regions.first { $0.label == "eu-west" })
         #expect(printed.stdout.trimmingCharacters(in: .newlines) == lab.layout.config(for: euWest).trimmingCharacters(in: .newlines))
         #expect(printed.stdout.contains(":\(lab.port):127.0."), "the POPs on the running lab's port")
+        #expect(printed.stdout.contains("url = \"https://fastly.changelog.lab:\(lab.port)/\""), "\(printed.stdout)")
+        #expect(printed.stdout.contains("insecure = true"), "the throwaway certificate verifies against no CA")
         let portless = try cli.run(["lab", "--scenario", scenarioPath, "--print-config", "eu-west"])
         #expect(portless.status == 64, "\(portless.stderr)")
         #expect(portless.stderr.contains("--print-config needs --port"), "\(portless.stderr)")

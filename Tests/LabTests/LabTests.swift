@@ -122,6 +122,73 @@ struct LabProbeTests {
         }
     }
 
+    /// The lab speaks HTTPS: every probe pays a real TLS handshake (a phase > 0) and, told
+    /// http/1.1 through ALPN, talks HTTP/1.1; the redirect loop keeps to https.
+    @Test func everyProbePaysARealTLSHandshake() throws {
+        let scenario = try ShippedScenario.load()
+        let lab = try LabServer.start(scenario)
+        defer { lab.stop() }
+        let engine = ProbeEngine()
+        for region in scenario.regions {
+            for result in engine.run(lab.layout.endpoints(for: region), vantage: region) {
+                let what = "\(result.endpoint) from \(region.label)"
+                #expect(result.url.hasPrefix("https://"), "\(what)")
+                #expect(result.timings.tls > 0, "\(what): a handshake was measured")
+                #expect(result.httpVersion == "1.1", "\(what): \(result.httpVersion ?? "none")")
+                #expect(result.ok || result.error == .redirectLoop, "\(what): \(result.errorDetail ?? "")")
+            }
+        }
+    }
+
+    /// The throwaway certificate names every edge's host and every POP address, so a client
+    /// given it as its CA verifies the lab by name and by address (curl, the real tool); it is
+    /// gone when the lab stops.
+    @Test func theCertificateVerifiesForEveryHostAndAddressAndGoesAwayOnStop() throws {
+        let scenario = try ShippedScenario.load()
+        let europe = try #require(scenario.regions.first { $0.label == "eu-west" })
+        let lab = try LabServer.start(scenario)
+        // Checked before the one stop (a stopped lab cannot be stopped again), thrown after it.
+        let checked = Result { () throws -> Void in
+            for endpoint in lab.layout.endpoints(for: europe) {
+                let pin = try #require(endpoint.resolve.first)
+                let address = String(try #require(pin.split(separator: ":").last))
+                let byName = try curl(["--cacert", lab.certificatePath, "--resolve", pin, endpoint.url])
+                #expect(byName.status == 0, "\(endpoint.url): \(byName.stderr)")
+                let byAddress = try curl(["--cacert", lab.certificatePath, "https://\(address):\(lab.port)/"])
+                #expect(byAddress.status == 0, "\(address): \(byAddress.stderr)")
+            }
+            let unknownName = try curl(["--cacert", lab.certificatePath, "--resolve", "elsewhere.lab:\(lab.port):127.0.10.1",
+                                        "https://elsewhere.lab:\(lab.port)/"])
+            #expect(unknownName.status != 0, "a name the certificate does not list is refused")
+        }
+        let directory = URL(fileURLWithPath: lab.certificatePath).deletingLastPathComponent().path
+        lab.stop()
+        try checked.get()
+        #expect(!FileManager.default.fileExists(atPath: directory), "the temp directory is removed on stop")
+    }
+
+    @Test func withoutOpensslTheLabSaysWhatToInstall() {
+        let error = #expect(throws: LabStartError.self) {
+            try LabCertificate.make(commonName: "x", hostNames: ["x.lab"], addresses: ["127.0.10.1"], searchPath: "/nonexistent")
+        }
+        #expect(error?.description.hasPrefix("openssl not found on PATH") == true, "\(error?.description ?? "nothing")")
+        #expect(error?.description.contains("apt-get install openssl") == true)
+    }
+
+    /// Runs the curl tool quietly, the body thrown away; its exit status and what it said.
+    private func curl(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["curl", "--silent", "--show-error", "--noproxy", "*", "--max-time", "10", "--output", "/dev/null"] + arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let said = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: said, as: UTF8.self))
+    }
+
     @Test func missesAreSlowerThanHitsAndBothHappen() throws {
         let scenario = try ShippedScenario.load()
         let lab = try LabServer.start(scenario)

@@ -45,7 +45,8 @@ struct AgentMetricsTests {
         let metrics = AgentMetrics()
         metrics.record([probe("we\\ird \"name\"\n\u{1B}[2J")])
         let text = metrics.exposition()
-        #expect(text.contains(#"endpoint="we\\ird \"name\"[2J""#))
+        #expect(text.contains(#"endpoint="we\\ird \"name\"""#), "the escape sequence goes whole, parameters too")
+        #expect(!text.contains("[2J"))
         #expect(!text.contains("\u{1B}"))
         // Every sample is one line: name, optional labels, one value.
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
