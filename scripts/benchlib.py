@@ -379,3 +379,28 @@ def slope_per_unit(xs, ys):
 def check_runs(parser, args):
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+
+
+def alternate_runs(ways, measure, runs, describe):
+    """Runs every way `runs` times, rotating which goes first each run so no way always pays
+    for a cold cache or a warm one. `measure(way, run)` returns (wall, cpu) seconds;
+    `describe(way, wall, cpu)` is that way's part of the progress line. Ctrl-C keeps the runs
+    that every way completed, so a cut-short benchmark still prints comparable figures.
+    Returns {way: [(wall, cpu), ...]}."""
+    results = {way: [] for way in ways}
+    try:
+        for run in range(runs):
+            order = ways[run % len(ways):] + ways[:run % len(ways)]
+            line = []
+            for way in order:
+                wall, cpu = measure(way, run)
+                results[way].append((wall, cpu))
+                line.append(describe(way, wall, cpu))
+            print(f"run {run + 1}: " + "; ".join(line), flush=True)
+    except KeyboardInterrupt:
+        print("interrupted; servers stopped", file=sys.stderr)
+        if not results[ways[-1]]:
+            sys.exit(130)
+        done = min(len(v) for v in results.values())
+        results = {way: v[:done] for way, v in results.items()}
+    return results

@@ -131,22 +131,9 @@ def main():
         print(f"cdntop: {binary}\nhey: {subprocess.run(['dpkg-query', '-W', '-f', '${Version}', 'hey'], capture_output=True, text=True).stdout or 'unknown version'}"
               f"\nscratch: {scratch.dir}", flush=True)
         notes = [f"before: {benchlib.check_quiet()}"]
-        results = {way: [] for way in WAYS}
-        try:
-            for run in range(args.runs):
-                order = WAYS[run % len(WAYS):] + WAYS[:run % len(WAYS)]
-                line = []
-                for way in order:
-                    wall, cpu = RUNNERS[way](ctx)
-                    results[way].append((wall, cpu))
-                    line.append(f"{way} {wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU")
-                print(f"run {run + 1}: " + "; ".join(line), flush=True)
-        except KeyboardInterrupt:
-            print("interrupted; servers stopped", file=sys.stderr)
-            if not results[WAYS[-1]]:
-                sys.exit(130)
-            runs = min(len(v) for v in results.values())
-            results = {way: v[:runs] for way, v in results.items()}
+        results = benchlib.alternate_runs(
+            WAYS, lambda way, run: RUNNERS[way](ctx), args.runs,
+            lambda way, wall, cpu: f"{way} {wall * 1000:.0f} ms wall, {cpu * 1000:.0f} ms CPU")
         notes.append(f"after: {benchlib.check_quiet()}")
         print_table(ctx, results)
         print(f"\nmachine: {'; '.join(notes)}")
