@@ -9,7 +9,7 @@ import Store
 enum RawProbeWindows {
     /// The window aggregates and, when `chart` is given, each endpoint's chart points, in one
     /// pass over the raw probes of `[since, until)`.
-    static func read(store: ProbeStore, since: Date, until: Date,
+    static func read(store: any ProbeStore, since: Date, until: Date,
                      chart: ChartSlicing?) throws -> (WindowAggregates, [String: [SparklinePoint]]) {
         var cells: [AggregateKey: ProbeAggregate] = [:]
         var slices: [String: [Int: ProbeAggregate]] = [:]
@@ -30,7 +30,7 @@ enum RawProbeWindows {
     }
 
     /// A report's analysis from raw probes, as `ReportBuilder.analyze` makes it from rollups.
-    static func analysis(store: ProbeStore, window: ReportWindow, now: Date) throws -> SiteAnalysis {
+    static func analysis(store: any ProbeStore, window: ReportWindow, now: Date) throws -> SiteAnalysis {
         let chart = ChartSlicing(window: window, until: now, maxSlices: ReportBuilder.maxSlices)
         let (aggregates, series) = try read(store: store, since: now - window.seconds, until: now, chart: chart)
         return SiteAnalyzer.analyze(site: GeneratedProbes.site, window: window, endpoints: try store.endpoints(),

@@ -33,7 +33,7 @@ if keptPath != nil, FileManager.default.fileExists(atPath: path) {
     FileHandle.standardError.write(Data("cdntop-bench: \(path) exists; --keep-db writes a new database\n".utf8))
     exit(2)
 }
-let store = try ProbeStore(path: path)
+let store = try SQLiteProbeStore(path: path)
 // The month ends on the minute the benchmark starts, so a kept database opens live in the UI
 // with a full hour of probes, and windows end mid-hour as real ones do (minute rollups at
 // both edges) rather than on the hour, where a 1h window would read one hour row per key.
@@ -146,7 +146,7 @@ func request(_ window: ReportWindow, width: Int) -> DashboardRequest {
 // What `cdntop` does before its first frame with data: open the existing file, load the
 // default 1h window, compose the frame. The page cache is warm (the file was just written).
 let firstFrame = try measuring.milliseconds {
-    let opened = try ProbeStore.openReadOnly(path: path)
+    let opened = try SQLiteProbeStore.openReadOnly(path: path)
     let data = try DashboardLoader.load(request(.hour, width: 120), store: opened, configured: [], now: now)
     let state = DashboardState(data: data, view: ViewState(), live: LiveStatus(probing: false), now: now)
     _ = DashboardRenderer.render(state, width: 120, height: 40)

@@ -19,13 +19,13 @@ public final class Delivery: Sendable {
     /// The probe database's path, for messages and as the outbox names it.
     public let storePath: String
     public let outbox: Outbox
-    private let openStore: @Sendable () throws -> ProbeStore
+    private let openStore: @Sendable () throws -> any ProbeStore
     private let state = Mutex(State())
     private let worker = DispatchQueue(label: "cdntop.delivery")
 
     private struct State {
         /// Opened at the first delivery when it could not be opened up front (locked).
-        var store: ProbeStore?
+        var store: (any ProbeStore)?
         /// Probes neither the outbox nor the store took yet, oldest first.
         var unqueued: [KeyedProbe] = []
         var droppedUnreported = 0
@@ -40,8 +40,8 @@ public final class Delivery: Sendable {
     static let batchSize = 500
     static let pruneEvery: TimeInterval = 3600
 
-    public init(store: ProbeStore, outbox: Outbox) {
-        storePath = store.path
+    public init(store: any ProbeStore, outbox: Outbox) {
+        storePath = store.location
         self.outbox = outbox
         openStore = { store }
         state.withLock { $0.store = store }
@@ -49,7 +49,7 @@ public final class Delivery: Sendable {
 
     /// A delivery to a store that could not be opened yet (another process holds its lock):
     /// probes queue in the outbox meanwhile, and `open` is tried again at each delivery.
-    public init(storePath: String, outbox: Outbox, open: @escaping @Sendable () throws -> ProbeStore) {
+    public init(storePath: String, outbox: Outbox, open: @escaping @Sendable () throws -> any ProbeStore) {
         self.storePath = storePath
         self.outbox = outbox
         openStore = open
@@ -59,7 +59,7 @@ public final class Delivery: Sendable {
     public var destination: String { URL(fileURLWithPath: storePath).standardizedFileURL.path }
 
     /// The store, opened now if it was not yet.
-    private func store() throws -> ProbeStore {
+    private func store() throws -> any ProbeStore {
         if let store = state.withLock({ $0.store }) { return store }
         let store = try openStore()
         state.withLock { $0.store = store }

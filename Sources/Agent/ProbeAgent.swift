@@ -26,7 +26,7 @@ public final class ProbeAgent {
 
     /// `outbox` defaults to one in memory (the lab, tests): the same path, durable as long
     /// as the process runs.
-    public convenience init(endpoints: [Endpoint], vantage: Vantage, store: ProbeStore, outbox: Outbox = .memory()) {
+    public convenience init(endpoints: [Endpoint], vantage: Vantage, store: any ProbeStore, outbox: Outbox = .memory()) {
         self.init(endpoints: endpoints, vantage: vantage, delivery: Delivery(store: store, outbox: outbox))
     }
 

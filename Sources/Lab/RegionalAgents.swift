@@ -10,14 +10,14 @@ import Synchronization
 /// POPs and each pays a real TLS handshake there.
 public final class RegionalAgents: Sendable {
     private let lab: LabServer
-    private let store: ProbeStore
+    private let store: any ProbeStore
     private let regions: [Vantage]
     private let stops: [StopSignal]
     private let finished = DispatchSemaphore(value: 0)
     private let rounds = Mutex(0)
 
     /// Agents for `regions` (every region of the lab's scenario by default).
-    public init(lab: LabServer, store: ProbeStore, regions: [Vantage]? = nil) {
+    public init(lab: LabServer, store: any ProbeStore, regions: [Vantage]? = nil) {
         self.lab = lab
         self.store = store
         self.regions = regions ?? lab.scenario.regions

@@ -11,7 +11,7 @@ public enum AlertLoader {
     /// together; `notConfigured` when `thresholds` sets no limit for any of them. Minute
     /// rollups are kept for days, not weeks (`StoreSettings.minuteRollupRetention`): a longer
     /// window lists the breaches of the minutes still kept.
-    public static func alerts(store: ProbeStore, site: String, endpoints: [StoredEndpoint],
+    public static func alerts(store: any ProbeStore, site: String, endpoints: [StoredEndpoint],
                               thresholds: [String: AlertThresholds], since: Date, now: Date) throws -> AlertSummary {
         let names = Set(endpoints.filter { $0.site == site }.map(\.name))
         let ofSite = thresholds.filter { names.contains($0.key) && !$0.value.isEmpty }

@@ -35,11 +35,11 @@ public enum ReportBuilder {
     public static let maxSlices = 60
 
     /// `thresholds` are the config's (endpoint name → limits); without a config there are none.
-    public static func analyze(store: ProbeStore, site: String?, window: ReportWindow,
+    public static func analyze(store: any ProbeStore, site: String?, window: ReportWindow,
                                thresholds: [String: AlertThresholds] = [:], now: Date = Date()) throws -> SiteAnalysis {
         let endpoints = try store.endpoints()
         let sites = Array(Set(endpoints.map(\.site))).sorted()
-        guard !sites.isEmpty else { throw ReportError.emptyDatabase(path: store.path) }
+        guard !sites.isEmpty else { throw ReportError.emptyDatabase(path: store.location) }
         let chosen = try SiteWindowLoader.chooseSite(asked: site, configured: nil, known: sites)
         let analysis = try SiteWindowLoader.analyze(store: store, site: chosen, window: window, maxSlices: maxSlices,
                                                     endpoints: endpoints, thresholds: thresholds, now: now)

@@ -26,7 +26,7 @@ public enum SiteWindowLoader {
     /// The analysis of `site` over the window ending at `now`, its chart cut into at most
     /// `maxSlices` slices (`ChartSlicing`), with the breaches of `thresholds` (endpoint name →
     /// limits, from a config; empty: none configured).
-    public static func analyze(store: ProbeStore, site: String, window: ReportWindow, maxSlices: Int,
+    public static func analyze(store: any ProbeStore, site: String, window: ReportWindow, maxSlices: Int,
                                endpoints: [StoredEndpoint], thresholds: [String: AlertThresholds] = [:],
                                now: Date) throws -> SiteAnalysis {
         let since = now.addingTimeInterval(-window.seconds)
@@ -41,7 +41,7 @@ public enum SiteWindowLoader {
 
     /// Each endpoint's chart points: from raw probes for slices finer than a minute, from the
     /// rollup buckets that divide the slices otherwise.
-    private static func series(_ chart: ChartSlicing, store: ProbeStore, site: String) throws -> [String: [SparklinePoint]] {
+    private static func series(_ chart: ChartSlicing, store: any ProbeStore, site: String) throws -> [String: [SparklinePoint]] {
         if chart.needsRawProbes {
             var byEndpoint: [String: [ProbeResult]] = [:]
             var read = 0

@@ -57,7 +57,7 @@ public struct DashboardError: Error, CustomStringConvertible {
 /// "last probe" clock).
 public final class DashboardApp {
     private let options: DashboardOptions
-    private let store: ProbeStore
+    private let store: any ProbeStore
     private let prober: LiveProber?
     private let configured: [StoredEndpoint]
     private let catalog: ThemeCatalog
@@ -66,7 +66,7 @@ public final class DashboardApp {
     private var signalSources: [any DispatchSourceSignal] = []
 
     /// `agent` nil means read-only (`--no-probe`, or no config).
-    public init(options: DashboardOptions, store: ProbeStore, agent: ProbeAgent?) throws {
+    public init(options: DashboardOptions, store: any ProbeStore, agent: ProbeAgent?) throws {
         self.options = options
         self.store = store
         prober = agent.map(LiveProber.init)

@@ -34,7 +34,7 @@ public enum DashboardLoader {
     static let alertHistory = 3600.0
 
     /// `thresholds`: the config's alert limits by endpoint name (empty: none configured).
-    public static func load(_ request: DashboardRequest, store: ProbeStore, configured: [StoredEndpoint],
+    public static func load(_ request: DashboardRequest, store: any ProbeStore, configured: [StoredEndpoint],
                             thresholds: [String: AlertThresholds] = [:], now: Date) throws -> DashboardData {
         let catalog = try store.endpoints()
         let sites = Array(Set(catalog.map(\.site) + configured.map(\.site))).sorted()
@@ -42,7 +42,7 @@ public enum DashboardLoader {
         // several and none chosen it starts on the first.
         let site = (try? SiteWindowLoader.chooseSite(asked: request.site.flatMap { sites.contains($0) ? $0 : nil },
                                                      configured: configured.first?.site, known: sites)) ?? sites.first
-        var data = DashboardData(databasePath: store.path, sites: sites, site: site, window: request.window, loadedAt: now)
+        var data = DashboardData(databasePath: store.location, sites: sites, site: site, window: request.window, loadedAt: now)
         guard let site else { return data }
 
         let analysis = try SiteWindowLoader.analyze(store: store, site: site, window: request.window,

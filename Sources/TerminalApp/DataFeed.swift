@@ -23,7 +23,7 @@ final class DataFeed: Sendable {
         var stopped = false
     }
 
-    private let store: ProbeStore
+    private let store: any ProbeStore
     private let configured: [StoredEndpoint]
     private let thresholds: [String: AlertThresholds]
     private let refresh: Double
@@ -32,7 +32,7 @@ final class DataFeed: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     static let slide = 30.0
 
-    init(store: ProbeStore, configured: [StoredEndpoint], thresholds: [String: AlertThresholds] = [:],
+    init(store: any ProbeStore, configured: [StoredEndpoint], thresholds: [String: AlertThresholds] = [:],
          request: DashboardRequest, refresh: Double) {
         self.store = store
         self.configured = configured
@@ -104,7 +104,7 @@ final class DataFeed: Sendable {
                 }
             } catch {
                 Log.write("reading the probe database failed: \(error)")
-                var stale = lastGood ?? DashboardData(databasePath: store.path, window: request.window, loadedAt: now)
+                var stale = lastGood ?? DashboardData(databasePath: store.location, window: request.window, loadedAt: now)
                 stale.problem = "\(error)"
                 publish(stale, version: version)
                 loadedVersion = version

@@ -65,7 +65,7 @@ struct DashboardCommand: ParsableCommand {
                        outbox: try locations.openOutbox(flag: nil, config: config))
         }
         let options = DashboardOptions(
-            databasePath: store.path, reportsDirectory: reportsDirectory, window: window,
+            databasePath: store.location, reportsDirectory: reportsDirectory, window: window,
             refresh: refresh.seconds, themeName: theme, braille: braille,
             environment: environment, executablePath: Self.executablePath,
             thresholds: config?.thresholds ?? [:], bell: bell || config?.bell == true)
@@ -73,7 +73,7 @@ struct DashboardCommand: ParsableCommand {
     }
 
     /// Runs the UI to its end; a signal that ended it becomes the exit status (128 + signal).
-    static func runUI(options: DashboardOptions, store: ProbeStore, agent: ProbeAgent?) throws {
+    static func runUI(options: DashboardOptions, store: any ProbeStore, agent: ProbeAgent?) throws {
         let status: Int32
         do {
             status = try DashboardApp(options: options, store: store, agent: agent).run()

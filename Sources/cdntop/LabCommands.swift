@@ -124,9 +124,9 @@ struct DemoCommand: ParsableCommand {
         }
         let scenario = try scenario.load()
         let path = db ?? FileManager.default.temporaryDirectory.appendingPathComponent("cdntop-demo-\(UUID().uuidString.prefix(8)).sqlite").path
-        let store: ProbeStore
+        let store: any ProbeStore
         do {
-            store = try ProbeStore(path: path)
+            store = try SQLiteProbeStore(path: path)
         } catch {
             throw ExitStatus.databaseUnusable.fail(commandLineMessage(error))
         }
@@ -145,7 +145,7 @@ struct DemoCommand: ParsableCommand {
         }
     }
 
-    private func runHeadless(lab: LabServer, store: ProbeStore, path: String) throws {
+    private func runHeadless(lab: LabServer, store: any ProbeStore, path: String) throws {
         let agents = RegionalAgents(lab: lab, store: store)
         let stop = StopSignal()
         let started = Date()
@@ -167,7 +167,7 @@ struct DemoCommand: ParsableCommand {
             """.utf8))
     }
 
-    private func runWithUI(lab: LabServer, store: ProbeStore, path: String) throws {
+    private func runWithUI(lab: LabServer, store: any ProbeStore, path: String) throws {
         let scenario = lab.scenario
         // The UI probes from the first region itself (so p works); the others are background agents.
         let own = scenario.regions[0]
@@ -175,7 +175,7 @@ struct DemoCommand: ParsableCommand {
         agents.start()
         defer { agents.stop(waitSeconds: 2) }
         let options = DashboardOptions(
-            databasePath: store.path, reportsDirectory: reportsDirectory, window: .fiveMinutes, refresh: 1,
+            databasePath: store.location, reportsDirectory: reportsDirectory, window: .fiveMinutes, refresh: 1,
             themeName: theme, braille: false, environment: ProcessInfo.processInfo.environment,
             executablePath: DashboardCommand.executablePath)
         let agent = ProbeAgent(endpoints: lab.layout.endpoints(for: own), vantage: own, store: store)

@@ -37,10 +37,10 @@ struct Locations: ParsableArguments {
     /// The probe database for a reader (`report`, `export`, the read-only UI), opened
     /// read-only: it never creates, migrates or converts a file. A missing (or empty) file ends
     /// the command with `missing`'s message and status; any other problem with exit status 3.
-    func openReadOnlyStore(configured: String? = nil, missing: (message: String, status: ExitStatus)? = nil) throws -> ProbeStore {
+    func openReadOnlyStore(configured: String? = nil, missing: (message: String, status: ExitStatus)? = nil) throws -> any ProbeStore {
         let path = databasePath(configured: configured)
         do {
-            return try ProbeStore.openReadOnly(path: path)
+            return try SQLiteProbeStore.openReadOnly(path: path)
         } catch let error as StoreError where error == .missing(path: path) || error == .empty(path: path) {
             guard let missing else { throw ExitStatus.databaseUnusable.fail(error.commandLineMessage) }
             let message = error == .empty(path: path) ? "nothing to report: \(error.commandLineMessage)" : missing.message
@@ -51,9 +51,9 @@ struct Locations: ParsableArguments {
     }
 
     /// The probe database for a writer (`probe`, the UI), created when missing.
-    func openStore(config: CDNTopConfig?) throws -> ProbeStore {
+    func openStore(config: CDNTopConfig?) throws -> any ProbeStore {
         do {
-            return try ProbeStore(path: databasePath(configured: config?.database.path),
+            return try SQLiteProbeStore(path: databasePath(configured: config?.database.path),
                                   settings: StoreSettings.default.overriding(with: config?.database ?? .init()))
         } catch {
             throw ExitStatus.databaseUnusable.fail(commandLineMessage(error))
@@ -67,9 +67,9 @@ struct Locations: ParsableArguments {
         let path = databasePath(configured: config.database.path)
         let settings = StoreSettings.default.overriding(with: config.database)
         do {
-            return Delivery(store: try ProbeStore(path: path, settings: settings), outbox: outbox)
+            return Delivery(store: try SQLiteProbeStore(path: path, settings: settings), outbox: outbox)
         } catch StoreError.busy {
-            return Delivery(storePath: path, outbox: outbox) { try ProbeStore(path: path, settings: settings) }
+            return Delivery(storePath: path, outbox: outbox) { try SQLiteProbeStore(path: path, settings: settings) }
         } catch {
             throw ExitStatus.databaseUnusable.fail(commandLineMessage(error))
         }

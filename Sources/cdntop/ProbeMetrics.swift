@@ -23,7 +23,7 @@ final class ProbeMetricsExporter {
     /// needed: the agent may start while it is locked or not yet created (its probes wait in
     /// the outbox meanwhile), and judging thresholds must not be what creates it.
     private let storePath: String
-    private var store: ProbeStore?
+    private var store: (any ProbeStore)?
     private let endpoints: [StoredEndpoint]
     private let thresholds: [String: AlertThresholds]
     /// The minute end the alert state was last judged at: thresholds are judged at minute ends
@@ -46,7 +46,7 @@ final class ProbeMetricsExporter {
         let now = Date()
         let minute = (now.timeIntervalSince1970 / 60).rounded(.down)
         guard !thresholds.isEmpty, minute != judgedMinute else { return }
-        if store == nil { store = try? ProbeStore.openReadOnly(path: storePath) }
+        if store == nil { store = try? SQLiteProbeStore.openReadOnly(path: storePath) }
         guard let store else { return }
         var states: [AgentMetrics.AlertLimitState] = []
         for site in Set(endpoints.map(\.site)).sorted() {

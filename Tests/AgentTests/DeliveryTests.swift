@@ -27,7 +27,7 @@ struct DeliveryTests {
         let outboxPath = directory.appendingPathComponent("state/outbox.sqlite").path
         var settings = StoreSettings.default
         settings.busyTimeout = 0.2
-        let store = try ProbeStore(path: databasePath, settings: settings)
+        let store = try SQLiteProbeStore(path: databasePath, settings: settings)
 
         let lock = try SQLiteWriteLock(path: databasePath)
         let blocked = Delivery(store: store, outbox: try Outbox(path: outboxPath)).accept([Self.probe("a", at: 0), Self.probe("b", at: 0)])
@@ -63,7 +63,7 @@ struct DeliveryTests {
         let directory = try Self.scratch()
         let outbox = try Outbox(path: directory.appendingPathComponent("outbox.sqlite").path)
         try outbox.enqueue([KeyedProbe(Self.probe("elsewhere", at: 0))], destination: "/other/probes.sqlite")
-        let store = try ProbeStore(path: directory.appendingPathComponent("probes.sqlite").path)
+        let store = try SQLiteProbeStore(path: directory.appendingPathComponent("probes.sqlite").path)
         let outcome = Delivery(store: store, outbox: outbox).accept([Self.probe("here", at: 0)])
         #expect(outcome.waiting == 0)
         var stored: [String] = []
@@ -74,9 +74,9 @@ struct DeliveryTests {
 
     @Test func aFileThatIsNotAnOutboxIsRefused() throws {
         let directory = try Self.scratch()
-        let store = try ProbeStore(path: directory.appendingPathComponent("probes.sqlite").path)
+        let store = try SQLiteProbeStore(path: directory.appendingPathComponent("probes.sqlite").path)
         try store.record([Self.probe("a", at: 0)])
-        #expect(throws: OutboxError.self) { try Outbox(path: store.path) }
+        #expect(throws: OutboxError.self) { try Outbox(path: store.location) }
     }
 }
 
@@ -90,7 +90,7 @@ struct IndependentScheduleTests {
         let silent = try SilentListener()
         defer { silent.close() }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("independent-\(UUID()).sqlite").path
-        let store = try ProbeStore(path: path)
+        let store = try SQLiteProbeStore(path: path)
         // Touched by the agent's thread only once started; the test reads the store and `landed`.
         nonisolated(unsafe) let agent = ProbeAgent(endpoints: [
             Endpoint(name: "hanging", site: "s", url: silent.url, interval: 60, timeout: 20),

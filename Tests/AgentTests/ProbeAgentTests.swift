@@ -11,7 +11,7 @@ struct ProbeAgentTests {
         let server = try LoopbackHTTPServer.start()
         defer { server.stop() }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("agent-\(UUID()).sqlite").path
-        let store = try ProbeStore(path: path)
+        let store = try SQLiteProbeStore(path: path)
         let endpoints = [
             Endpoint(name: "fast", site: "s", url: server.url("/delay/1"), interval: 0.2),
             Endpoint(name: "slow", site: "s", url: server.url("/status/503"), interval: 0.2),
@@ -46,7 +46,7 @@ struct ProbeAgentTests {
         let path = directory.appendingPathComponent("probes.sqlite").path
         var settings = StoreSettings.default
         settings.busyTimeout = 0.2
-        let store = try ProbeStore(path: path, settings: settings)
+        let store = try SQLiteProbeStore(path: path, settings: settings)
         let agent = ProbeAgent(endpoints: [Endpoint(name: "a", site: "s", url: server.url("/"))],
                                vantage: Vantage(label: "test"), store: store)
 

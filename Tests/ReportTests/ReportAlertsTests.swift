@@ -7,7 +7,7 @@ import Testing
 @Suite("Report alerts")
 struct ReportAlertsTests {
     /// The fixture plus twelve fastly probes at 1,000 ms TTFB over two minutes, half an hour ago.
-    static func storeWithSlowSpell() throws -> ProbeStore {
+    static func storeWithSlowSpell() throws -> any ProbeStore {
         let slow = (0..<12).map { index in
             ReportFixtures.probe("fastly", ReportFixtures.europe, minutesAgo: 30 - Double(index) * 0.1, ttfb: 1000,
                                  cache: .hit, provider: .fastly, pop: "FRA")

@@ -41,9 +41,9 @@ enum ReportFixtures {
         probe("origin", america, minutesAgo: 120, ttfb: 250, provider: .fly, pop: "IAD", origin: true),
     ]
 
-    static func store(_ probes: [ProbeResult] = probes) throws -> ProbeStore {
+    static func store(_ probes: [ProbeResult] = probes) throws -> any ProbeStore {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID()).sqlite").path
-        let store = try ProbeStore(path: path)
+        let store = try SQLiteProbeStore(path: path)
         try store.record(probes)
         return store
     }

@@ -39,7 +39,7 @@ struct ReportMarkdownTests {
 struct NothingToReportTests {
     @Test func emptyDatabase() throws {
         let store = try ReportFixtures.store([])
-        #expect(throws: ReportError.emptyDatabase(path: store.path)) {
+        #expect(throws: ReportError.emptyDatabase(path: store.location)) {
             try ReportBuilder.analyze(store: store, site: nil, window: .day, now: ReportFixtures.now)
         }
     }

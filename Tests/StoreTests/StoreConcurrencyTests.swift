@@ -17,9 +17,9 @@ struct StoreConcurrencyTests {
     func readerWhileWriting() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("probes.sqlite")
-        let writer = try ProbeStore(path: path)
+        let writer = try SQLiteProbeStore(path: path)
         try writer.record(Self.round(0))
-        let reader = try ProbeStore.openReadOnly(path: path)
+        let reader = try SQLiteProbeStore.openReadOnly(path: path)
 
         let writing = Task.detached {
             for index in 1..<Self.rounds {
@@ -50,8 +50,8 @@ struct StoreConcurrencyTests {
     func twoWriters() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("probes.sqlite")
-        let first = try ProbeStore(path: path)
-        let second = try ProbeStore(path: path)
+        let first = try SQLiteProbeStore(path: path)
+        let second = try SQLiteProbeStore(path: path)
         async let one: Void = Task.detached {
             for index in stride(from: 0, to: Self.rounds, by: 2) { try first.record(Self.round(index)) }
         }.value
@@ -71,7 +71,7 @@ struct StoreConcurrencyTests {
     func readerProcess() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("probes.sqlite")
-        let writer = try ProbeStore(path: path)
+        let writer = try SQLiteProbeStore(path: path)
         try writer.record(Self.round(0))
 
         let shell = Process()

@@ -15,13 +15,13 @@ struct StoreEndpointCatalogTests {
     @Test("an empty database has no endpoints")
     func empty() throws {
         let directory = try TemporaryDirectory()
-        #expect(try ProbeStore(path: directory.file("probes.sqlite")).endpoints().isEmpty)
+        #expect(try SQLiteProbeStore(path: directory.file("probes.sqlite")).endpoints().isEmpty)
     }
 
     @Test("each endpoint once, sorted by site then name, with its origin flag")
     func sortedWithFlags() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         try store.record([probe("origin", isOrigin: true), probe("fastly"), probe("bunny", site: "bunny.net"),
                           probe("fastly", at: 60)])
         // The same name under two sites is two endpoints: names are unique per config, not forever.
@@ -38,7 +38,7 @@ struct StoreEndpointCatalogTests {
     @Test("a flag changed in the config wins; a late write of an older round does not undo it")
     func flagFollowsTheNewestProbe() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         try store.record([probe("fly", at: 0)])
         #expect(try store.endpoints().map(\.isOrigin) == [false])
         try store.record([probe("fly", isOrigin: true, at: 60)])
@@ -55,7 +55,7 @@ struct StoreEndpointCatalogTests {
     @Test("of an endpoint whose URL was edited, the URL with the newest probe is current")
     func urlFollowsTheNewestProbe() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         try store.record([probe("fastly", url: "https://old.example/", at: 0)])
         try store.record([probe("fastly", url: "https://new.example/", isOrigin: true, at: 60)])
         #expect(try store.endpoints() == [StoredEndpoint(name: "fastly", site: "changelog.com",
@@ -75,8 +75,8 @@ struct StoreEndpointCatalogTests {
     func readFromAnotherStore() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("probes.sqlite")
-        try ProbeStore(path: path).record(syntheticProbes(from: referenceTime, count: 30))
-        #expect(try ProbeStore.openReadOnly(path: path).endpoints() == [
+        try SQLiteProbeStore(path: path).record(syntheticProbes(from: referenceTime, count: 30))
+        #expect(try SQLiteProbeStore.openReadOnly(path: path).endpoints() == [
             StoredEndpoint(name: "bunny", site: "changelog.com", url: "https://bunny.example/", isOrigin: false),
             StoredEndpoint(name: "fastly", site: "changelog.com", url: "https://fastly.example/", isOrigin: false),
             StoredEndpoint(name: "origin", site: "changelog.com", url: "http://origin.example/", isOrigin: true),

@@ -18,14 +18,14 @@ struct StoreEventTests {
                     error: error, errorDetail: error.map { "\($0.rawValue) after 5 redirects" })
     }
 
-    static func everything(_ store: ProbeStore) throws -> EventLog {
+    static func everything(_ store: any ProbeStore) throws -> EventLog {
         try store.events(since: referenceTime - 1e6, until: referenceTime + 1e6, site: nil, limit: 1000)
     }
 
     @Test("transitions are found across rounds as they are recorded, per vantage")
     func writtenAtRecordTime() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         try store.record([Self.probe(0), Self.probe(0, "fastly", Self.asia)])
         try store.record([Self.probe(60, error: .redirectLoop), Self.probe(60, "fastly", Self.asia)])
         try store.record([Self.probe(120, error: .redirectLoop), Self.probe(120, "fastly", Self.asia)])
@@ -41,7 +41,7 @@ struct StoreEventTests {
     @Test("cache flips fold into one line counting the whole window, naming its first flip")
     func foldedFlips() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         // A flip with every probe after the first, 200 probes in rounds of 10.
         let probes = (0..<200).map { Self.probe(Double($0) * 30, cache: $0 % 2 == 0 ? .miss : .hit) }
         try record(probes, into: store)
@@ -58,7 +58,7 @@ struct StoreEventTests {
     @Test("a window is [since, until): an event at since is in, one at until is out; the rest are counted")
     func windowBoundariesAndLimit() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         // Failing and recovering in turn: an event with every probe after the first.
         try record((0..<21).map { Self.probe(Double($0) * 10, error: $0 % 2 == 1 ? .timeout : nil) }, into: store)
         let log = try store.events(since: referenceTime + 10, until: referenceTime + 200, site: nil, limit: 5)
@@ -80,7 +80,7 @@ struct StoreEventTests {
         let probes = syntheticProbes(from: referenceTime, count: 900)
         let recorded: EventLog
         do {
-            let store = try ProbeStore(path: path)
+            let store = try SQLiteProbeStore(path: path)
             try record(probes, into: store)
             recorded = try Self.everything(store)
         }
@@ -92,7 +92,7 @@ struct StoreEventTests {
                 DELETE FROM grdb_migrations WHERE identifier = 'v2 events';
                 """)
         }
-        let upgraded = try ProbeStore(path: path)
+        let upgraded = try SQLiteProbeStore(path: path)
         #expect(try Self.everything(upgraded) == recorded)
     }
 
@@ -103,8 +103,8 @@ struct StoreEventTests {
     func twoWriters() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("probes.sqlite")
-        let failing = try ProbeStore(path: path)
-        let succeeding = try ProbeStore(path: path)
+        let failing = try SQLiteProbeStore(path: path)
+        let succeeding = try SQLiteProbeStore(path: path)
         let clock = SecondsCounter()
         /// Rounds get increasing times, but may commit in either order: a late one is skipped.
         @Sendable func nextRound(_ error: ProbeErrorClass?) -> [ProbeResult] {
@@ -127,7 +127,7 @@ struct StoreEventTests {
     func retention() throws {
         let directory = try TemporaryDirectory()
         let settings = StoreSettings(retention: 3600, minuteRollupRetention: 7200, rollupRetention: 86_400, busyTimeout: 5)
-        let store = try ProbeStore(path: directory.file("probes.sqlite"), settings: settings)
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"), settings: settings)
         try store.record([Self.probe(0)])
         try store.record([Self.probe(60, error: .timeout)])
         try store.record([Self.probe(5000, error: .timeout)])
@@ -140,7 +140,7 @@ struct StoreEventTests {
     @Test("the detail view's recent errors: the newest failed probes of one endpoint")
     func recentFailures() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         try record((0..<30).map { Self.probe(Double($0), error: $0 % 3 == 0 ? nil : .redirectLoop) }
             + [Self.probe(100, "bunny", error: .timeout)], into: store)
         let failures = try store.recentFailures(endpoint: "fastly", site: "changelog.com", limit: 4)

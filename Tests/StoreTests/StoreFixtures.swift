@@ -91,7 +91,7 @@ func syntheticProbes(from start: Date, hours: Double) -> [ProbeResult] {
 }
 
 /// Records probes in rounds of `roundSize`, as the agent does.
-func record(_ probes: [ProbeResult], into store: ProbeStore, roundSize: Int = 10) throws {
+func record(_ probes: [ProbeResult], into store: any ProbeStore, roundSize: Int = 10) throws {
     var start = 0
     while start < probes.count {
         try store.record(Array(probes[start..<min(start + roundSize, probes.count)]))
@@ -100,7 +100,7 @@ func record(_ probes: [ProbeResult], into store: ProbeStore, roundSize: Int = 10
 }
 
 /// What the window's figures should be, computed straight from the raw rows.
-func rawAggregates(in store: ProbeStore, since: Date, until: Date) throws -> [AggregateKey: ProbeAggregate] {
+func rawAggregates(in store: any ProbeStore, since: Date, until: Date) throws -> [AggregateKey: ProbeAggregate] {
     var cells: [AggregateKey: ProbeAggregate] = [:]
     try store.forEachProbe(since: since, until: until) { probe in
         let key = AggregateKey(endpoint: probe.endpoint, vantage: probe.vantage, popRegion: probe.popRegion)
@@ -109,7 +109,7 @@ func rawAggregates(in store: ProbeStore, since: Date, until: Date) throws -> [Ag
     return cells
 }
 
-func allProbes(in store: ProbeStore) throws -> [ProbeResult] {
+func allProbes(in store: any ProbeStore) throws -> [ProbeResult] {
     var probes: [ProbeResult] = []
     try store.forEachProbe(since: nil, until: nil) { probes.append($0) }
     return probes

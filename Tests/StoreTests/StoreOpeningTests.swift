@@ -11,7 +11,7 @@ struct StoreOpeningTests {
     func freshFile() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("nested/deeper/probes.sqlite")
-        let store = try ProbeStore(path: path)
+        let store = try SQLiteProbeStore(path: path)
         try store.record([fullProbe()])
         #expect(FileManager.default.fileExists(atPath: path))
         let journalMode = try DatabaseQueue(path: path).read { db in
@@ -24,20 +24,20 @@ struct StoreOpeningTests {
     func reopen() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("probes.sqlite")
-        try ProbeStore(path: path).record([fullProbe()])
-        let reopened = try ProbeStore(path: path)
+        try SQLiteProbeStore(path: path).record([fullProbe()])
+        let reopened = try SQLiteProbeStore(path: path)
         try reopened.record([bareProbe()])
-        #expect(try allProbes(in: ProbeStore.openReadOnly(path: path)).count == 2)
+        #expect(try allProbes(in: SQLiteProbeStore.openReadOnly(path: path)).count == 2)
     }
 
     @Test("readers refuse a missing file and do not create one")
     func missingFile() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("absent/probes.sqlite")
-        #expect(throws: StoreError.missing(path: path)) { try ProbeStore.openReadOnly(path: path) }
+        #expect(throws: StoreError.missing(path: path)) { try SQLiteProbeStore.openReadOnly(path: path) }
         #expect(!FileManager.default.fileExists(atPath: directory.file("absent")))
         #expect(StoreError.missing(path: path).description.contains(path))
-        #expect(throws: StoreError.self) { try ProbeStore.openReadOnly(path: directory.path) }
+        #expect(throws: StoreError.self) { try SQLiteProbeStore.openReadOnly(path: directory.path) }
     }
 
     @Test("a file that is not SQLite is refused with a message naming it",
@@ -46,8 +46,8 @@ struct StoreOpeningTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("notes.txt")
         try contents.write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: StoreError.notSQLite(path: path)) { try ProbeStore(path: path) }
-        #expect(throws: StoreError.notSQLite(path: path)) { try ProbeStore.openReadOnly(path: path) }
+        #expect(throws: StoreError.notSQLite(path: path)) { try SQLiteProbeStore(path: path) }
+        #expect(throws: StoreError.notSQLite(path: path)) { try SQLiteProbeStore.openReadOnly(path: path) }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == contents)
         #expect(StoreError.notSQLite(path: path).description.contains(path))
     }
@@ -59,7 +59,7 @@ struct StoreOpeningTests {
         try DatabaseQueue(path: path).write { db in
             try db.execute(sql: "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me')")
         }
-        #expect(throws: StoreError.notCDNTop(path: path)) { try ProbeStore(path: path) }
+        #expect(throws: StoreError.notCDNTop(path: path)) { try SQLiteProbeStore(path: path) }
         let (tables, journalMode) = try DatabaseQueue(path: path).read { db in
             (try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"),
              try String.fetchOne(db, sql: "PRAGMA journal_mode"))
@@ -72,13 +72,13 @@ struct StoreOpeningTests {
     func newerSchema() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("probes.sqlite")
-        try ProbeStore(path: path).record([fullProbe()])
+        try SQLiteProbeStore(path: path).record([fullProbe()])
         try DatabaseQueue(path: path).write { db in
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
         }
         let expected = StoreError.newerSchema(path: path, unknownMigrations: ["v99-from-the-future"])
-        #expect(throws: expected) { try ProbeStore(path: path) }
-        #expect(throws: expected) { try ProbeStore.openReadOnly(path: path) }
+        #expect(throws: expected) { try SQLiteProbeStore(path: path) }
+        #expect(throws: expected) { try SQLiteProbeStore.openReadOnly(path: path) }
         #expect(expected.description.contains("Upgrade cdntop"))
         #expect(expected.description.contains(path))
     }
@@ -90,7 +90,7 @@ struct StoreOpeningTests {
         try "x".write(toFile: blocker, atomically: true, encoding: .utf8)
         let path = blocker + "/probes.sqlite"
         #expect {
-            try ProbeStore(path: path)
+            try SQLiteProbeStore(path: path)
         } throws: { error in
             guard case .cannotCreateDirectory(let reported, _) = error as? StoreError else { return false }
             return reported == path
@@ -115,7 +115,7 @@ struct StoreConcurrentCreationTests {
                 Thread {
                     defer { group.leave() }
                     do {
-                        let store = try ProbeStore(path: path)
+                        let store = try SQLiteProbeStore(path: path)
                         try store.record([fullProbe()])
                     } catch {
                         failures.append("\(error)")

@@ -12,7 +12,7 @@ struct StoreReadOnlyAndDeliveryTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("empty.sqlite")
         #expect(FileManager.default.createFile(atPath: path, contents: Data()))
-        #expect(throws: StoreError.empty(path: path)) { try ProbeStore.openReadOnly(path: path) }
+        #expect(throws: StoreError.empty(path: path)) { try SQLiteProbeStore.openReadOnly(path: path) }
         #expect(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["empty.sqlite"], "no -wal or -shm")
     }
@@ -21,11 +21,11 @@ struct StoreReadOnlyAndDeliveryTests {
     func readerDoesNotMigrate() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("probes.sqlite")
-        try ProbeStore(path: path).record([fullProbe()])
+        try SQLiteProbeStore(path: path).record([fullProbe()])
         try DatabaseQueue(path: path).write { db in
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3 delivery keys'")
         }
-        let reader = try ProbeStore.openReadOnly(path: path)
+        let reader = try SQLiteProbeStore.openReadOnly(path: path)
         #expect(try allProbes(in: reader).count == 1)
         #expect(throws: StoreError.self) { try reader.record([bareProbe()]) }
         let applied = try DatabaseQueue(path: path).read { db in
@@ -37,7 +37,7 @@ struct StoreReadOnlyAndDeliveryTests {
     @Test("a batch delivered twice is stored once, rollups included")
     func deliveryKeysMakeWritesIdempotent() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         let batch = syntheticProbes(from: referenceTime, count: 5)
         let keys = batch.map { _ in UUID().uuidString }
         try store.record(batch, deliveryKeys: keys)

@@ -9,7 +9,7 @@ struct StoreRoundTripTests {
     @Test("every field comes back, nils included; headers do not")
     func everyField() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         let full = fullProbe(at: Date(timeIntervalSince1970: 1_700_000_000.123456))
         let bare = bareProbe(at: Date(timeIntervalSince1970: 1_700_000_001.000001))
         try store.record([full, bare])
@@ -39,7 +39,7 @@ struct StoreRoundTripTests {
     @Test("every value of every vocabulary round-trips")
     func vocabularies() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         var probes: [ProbeResult] = []
         let longest = max(Provider.allCases.count, CacheStatus.allCases.count,
                           ProbeErrorClass.allCases.count, Continent.allCases.count)
@@ -63,7 +63,7 @@ struct StoreRoundTripTests {
     @Test("probes stream in time order within [since, until)")
     func timeOrderAndBounds() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         let times = [30.0, 10, 20, 0, 40].map { referenceTime.addingTimeInterval($0) }
         try store.record(times.map { fullProbe(at: $0) })
         var seen: [Date] = []
@@ -76,7 +76,7 @@ struct StoreRoundTripTests {
     func bodyErrors() throws {
         struct Stop: Error {}
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         try store.record([fullProbe(), fullProbe(at: referenceTime + 1)])
         var calls = 0
         #expect(throws: Stop.self) {
@@ -91,7 +91,7 @@ struct StoreRoundTripTests {
     @Test("the latest headers are kept per endpoint and vantage, not per probe")
     func latestHeaders() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         #expect(try store.lastHeaders(endpoint: "fastly", site: "changelog.com", vantage: "eu-west").headers.isEmpty)
         var older = fullProbe(at: referenceTime)
         older.headers = [HTTPHeader(name: "X-Cache", value: "MISS")]
@@ -113,7 +113,7 @@ struct StoreRoundTripTests {
     func latestTrailers() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("probes.sqlite")
-        let store = try ProbeStore(path: path)
+        let store = try SQLiteProbeStore(path: path)
         var probe = fullProbe(at: referenceTime)
         probe.headers = [HTTPHeader(name: "Server", value: "nginx")]
         probe.trailers = [HTTPHeader(name: "Server", value: "cloudflare")]
@@ -130,7 +130,7 @@ struct StoreRoundTripTests {
     @Test("an endpoint whose URL changed keeps its old probes' URL and one name in windows")
     func changedURL() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         var moved = fullProbe(at: referenceTime + 1)
         moved.url = "https://changelog.com/new"
         try store.record([fullProbe(), moved])
@@ -146,7 +146,7 @@ struct StoreNewestTests {
     /// endpoint of the same name on another site is never mixed in.
     @Test func newestProbeOfEachEndpointWhateverItsAge() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         let start = Date(timeIntervalSince1970: 1_700_000_000)
         var slow = fullProbe(at: start)
         slow.endpoint = "hourly"

@@ -35,7 +35,7 @@ struct StoreWindowTests {
     @Test("window aggregates equal the figures computed from the raw rows")
     func matchesRawRows() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         try record(syntheticProbes(from: referenceTime, hours: 3 * 24), into: store)
         for window in Self.windows {
             let since = referenceTime + window.start
@@ -57,7 +57,7 @@ struct StoreWindowTests {
     @Test("window percentiles are within the sketch bound of the exact raw percentiles")
     func percentilesWithinBound() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         try record(syntheticProbes(from: referenceTime, hours: 30), into: store)
         let result = try store.windowAggregates(since: referenceTime + 1234, until: referenceTime + 27 * hour)
         var exactTTFB: [String: [Double]] = [:]
@@ -78,7 +78,7 @@ struct StoreWindowTests {
     @Test("window phase medians are within the sketch bound of the raw medians; no TLS gives 0")
     func phaseMediansWithinBound() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         try record(syntheticProbes(from: referenceTime, hours: 30), into: store)
         // Day, hour and minute rows all take part.
         let result = try store.windowAggregates(since: referenceTime + 1234, until: referenceTime + 27 * hour)
@@ -109,7 +109,7 @@ struct StoreWindowTests {
     @Test("the vantage and POP-region tables regroup the same cells")
     func groupings() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         let probes = syntheticProbes(from: referenceTime, hours: 2)
         try record(probes, into: store)
         let result = try store.windowAggregates(since: referenceTime - hour, until: referenceTime + 3 * hour)
@@ -125,7 +125,7 @@ struct StoreWindowTests {
     @Test("probes on either side of a midnight land in their own minute, hour and day buckets")
     func bucketBoundaries() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         let midnight = Date(timeIntervalSince1970: 1_700_006_400)  // 2023-11-15 00:00:00 UTC
         let before = fullProbe(at: midnight - 0.000_001)
         let after = fullProbe(at: midnight)
@@ -150,9 +150,9 @@ struct StoreWindowTests {
     func rollupsAccumulateAcrossRounds() throws {
         let directory = try TemporaryDirectory()
         let probes = syntheticProbes(from: referenceTime, count: 3000, every: 7)
-        let oneRound = try ProbeStore(path: directory.file("one.sqlite"))
+        let oneRound = try SQLiteProbeStore(path: directory.file("one.sqlite"))
         try oneRound.record(probes)
-        let manyRounds = try ProbeStore(path: directory.file("many.sqlite"))
+        let manyRounds = try SQLiteProbeStore(path: directory.file("many.sqlite"))
         try record(probes, into: manyRounds, roundSize: 1)
         let since = referenceTime - hour
         let until = referenceTime + 7 * hour
@@ -165,7 +165,7 @@ struct StoreWindowTests {
     @Test("time series points equal the raw probes of each bucket")
     func timeSeries() throws {
         let directory = try TemporaryDirectory()
-        let store = try ProbeStore(path: directory.file("probes.sqlite"))
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"))
         try record(syntheticProbes(from: referenceTime, hours: 50), into: store)
         let since = referenceTime + 5 * hour + 10
         let until = referenceTime + 40 * hour
@@ -193,7 +193,7 @@ struct StoreWindowTests {
         let directory = try TemporaryDirectory()
         let settings = StoreSettings(retention: 5 * day, minuteRollupRetention: day,
                                      rollupRetention: 10 * day, busyTimeout: 5)
-        let store = try ProbeStore(path: directory.file("probes.sqlite"), settings: settings)
+        let store = try SQLiteProbeStore(path: directory.file("probes.sqlite"), settings: settings)
         try record(syntheticProbes(from: referenceTime, count: 14 * 24 * 12, every: 300), into: store, roundSize: 50)
         let now = referenceTime + 14 * day
         let eightDaysOnTheHour = Date(timeIntervalSince1970: ((now - 8 * day).timeIntervalSince1970 / hour).rounded(.down) * hour)

@@ -64,16 +64,16 @@ enum DashboardFixtures {
         }
     }
 
-    static func store(_ probes: [ProbeResult] = probes()) throws -> ProbeStore {
+    static func store(_ probes: [ProbeResult] = probes()) throws -> any ProbeStore {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ui-\(UUID()).sqlite").path
-        let store = try ProbeStore(path: path)
+        let store = try SQLiteProbeStore(path: path)
         try store.record(probes)
         return store
     }
 
     /// The data the feed would hand the UI for this history, sized for a `width`-column screen.
     static func data(window: ReportWindow = .hour, width: Int, braille: Bool = false, detail: String? = nil,
-                     store: ProbeStore? = nil, now: Date = now) throws -> DashboardData {
+                     store: (any ProbeStore)? = nil, now: Date = now) throws -> DashboardData {
         let store = try store ?? Self.store()
         let names = ["bunny", "cloudflare", "fastly", "origin"]
         let request = DashboardRequest(site: nil, window: window,

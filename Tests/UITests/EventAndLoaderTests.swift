@@ -18,7 +18,7 @@ struct EventsLogTests {
 
     /// The fixture's hour with Cloudflare caught in a redirect loop from its first probe, as
     /// in the demo: every probe answers 301 and ends in `redirect_loop`.
-    static func redirectLoopHour() throws -> ProbeStore {
+    static func redirectLoopHour() throws -> any ProbeStore {
         try DashboardFixtures.store(DashboardFixtures.probes().map { probe in
             guard probe.endpoint == "cloudflare" else { return probe }
             var failed = probe

@@ -11,6 +11,9 @@ public struct ProbeResult: Sendable, Hashable, Codable {
     public var site: String
     public var url: String
     public var vantage: Vantage
+    /// The stable id of the agent that sent it (`[agent] id`); nil for probes stored before
+    /// agents had ids. Several agents may share a vantage label: the id tells them apart.
+    public var agent: String?
     /// The endpoint is its site's no-CDN baseline (`origin = true`). Not a JSON line field:
     /// it travels to the database so reports made there know the baseline without the config.
     public var isOrigin: Bool
@@ -47,7 +50,7 @@ public struct ProbeResult: Sendable, Hashable, Codable {
     public var trailers: [HTTPHeader]
 
     public init(timestamp: Date, endpoint: String, site: String, url: String, vantage: Vantage,
-                isOrigin: Bool = false, provider: Provider? = nil, ok: Bool, status: Int? = nil, httpVersion: String? = nil,
+                agent: String? = nil, isOrigin: Bool = false, provider: Provider? = nil, ok: Bool, status: Int? = nil, httpVersion: String? = nil,
                 cache: CacheStatus? = nil, cacheRaw: String? = nil, pop: String? = nil,
                 popRegion: Continent? = nil, age: Int? = nil, timings: PhaseTimings = .zero,
                 bytes: Int64 = 0, redirects: Int = 0, remoteIP: String? = nil,
@@ -58,6 +61,7 @@ public struct ProbeResult: Sendable, Hashable, Codable {
         self.site = site
         self.url = url
         self.vantage = vantage
+        self.agent = agent
         self.isOrigin = isOrigin
         self.provider = provider
         self.ok = ok

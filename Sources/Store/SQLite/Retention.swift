@@ -46,20 +46,13 @@ enum Retention {
     }
 }
 
-/// Per span, the oldest bucket start that still holds all its probes. Spans never pruned have
-/// no horizon: all their buckets are complete.
-struct RetentionHorizons {
-    private var oldestBucket: [RollupSpan: Int64] = [:]
-
+extension RetentionHorizons {
+    /// The horizons recorded in the `retention_horizon` table.
     init(_ db: Database) throws {
+        var oldest: [RollupSpan: Int64] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT span, oldest_bucket FROM retention_horizon") {
-            if let span = RollupSpan(rawValue: row[0]) {
-                oldestBucket[span] = row[1]
-            }
+            if let span = RollupSpan(rawValue: row[0]) { oldest[span] = row[1] }
         }
-    }
-
-    func oldestBucket(of span: RollupSpan) -> Int64 {
-        oldestBucket[span] ?? .min
+        self.init(oldestBuckets: oldest)
     }
 }

@@ -61,6 +61,36 @@ enum Dictionaries {
         return id
     }
 
+    /// The agent id of each probe, adding missing agents and moving their newest-probe times.
+    static func agentIDs(for round: [ProbeResult], in db: Database) throws -> [Int64?] {
+        var newest: [String: ProbeResult] = [:]
+        for probe in round {
+            guard let agent = probe.agent else { continue }
+            if let kept = newest[agent], kept.timestamp > probe.timestamp { continue }
+            newest[agent] = probe
+        }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO agent (name, region, last_probe) VALUES (?, ?, ?)
+            ON CONFLICT (name) DO UPDATE SET
+                region = CASE WHEN excluded.last_probe >= coalesce(last_probe, 0) THEN excluded.region ELSE region END,
+                last_probe = max(coalesce(last_probe, 0), excluded.last_probe)
+            RETURNING id
+            """)
+        var ids: [String: Int64] = [:]
+        for (agent, probe) in newest {
+            ids[agent] = try Int64.fetchOne(statement, arguments: [agent, probe.vantage.label,
+                                                                    StoredTime.microseconds(probe.timestamp)])
+        }
+        return round.map { $0.agent.flatMap { ids[$0] } }
+    }
+
+    /// Agent names by id: what probe rows refer to.
+    static func agentNames(in db: Database) throws -> [Int64: String] {
+        var names: [Int64: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, name FROM agent") { names[row[0]] = row[1] }
+        return names
+    }
+
     /// Every endpoint entry by id, each with its current flag: what probes and rollups refer to.
     static func endpoints(in db: Database) throws -> [Int64: StoredEndpoint] {
         var entries: [Int64: StoredEndpoint] = [:]

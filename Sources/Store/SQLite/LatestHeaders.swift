@@ -2,17 +2,6 @@ import CDNTopCore
 import Foundation
 import GRDB
 
-/// A response's header block and, apart from it, the chunked trailers that followed its body.
-public struct ResponseHeaderLines: Sendable, Hashable, Codable {
-    public var headers: [HTTPHeader]
-    public var trailers: [HTTPHeader]
-
-    public init(headers: [HTTPHeader] = [], trailers: [HTTPHeader] = []) {
-        self.headers = headers
-        self.trailers = trailers
-    }
-}
-
 /// The `latest_headers` table: the newest response headers (and trailers) per endpoint and
 /// vantage, for the UI's detail view. One JSON row per pair, rewritten each round; raw probes
 /// keep no headers. A row is `{"headers": […], "trailers": […]}`; rows written before trailers

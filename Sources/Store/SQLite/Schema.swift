@@ -27,6 +27,9 @@ import GRDB
 ///   recent errors without a scan (and small: only failures are in it).
 /// - `probe.delivery_key` (v3): the key the outbox gave each probe, unique, so a batch
 ///   delivered twice is stored once. NULL for probes written before, or without the outbox.
+/// - `agent` (v4): each agent that wrote here, by its stable id: the time of its newest probe
+///   and the status it last reported (outbox backlog, schedule), for "silent" and "not yet
+///   delivered" on screen; `probe.agent_id` points to it (NULL for probes written before).
 /// - `retention_horizon`: per span, the oldest bucket that pruning left complete, so a window
 ///   reaching further back widens to a coarser span instead of reporting partial figures.
 enum Schema {
@@ -140,6 +143,18 @@ enum Schema {
             try db.execute(sql: """
                 ALTER TABLE probe ADD COLUMN delivery_key TEXT;
                 CREATE UNIQUE INDEX probe_by_delivery_key ON probe (delivery_key) WHERE delivery_key IS NOT NULL;
+                """)
+        }
+        migrator.registerMigration("v4 agents") { db in
+            try db.execute(sql: """
+                CREATE TABLE agent (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,   -- the agent's stable id
+                    region TEXT NOT NULL,        -- its vantage label, as of its newest probe or status
+                    last_probe INTEGER,          -- µs since 1970 UTC of its newest probe stored
+                    status TEXT                  -- JSON AgentStatus: what it last said of itself
+                );
+                ALTER TABLE probe ADD COLUMN agent_id INTEGER REFERENCES agent(id);
                 """)
         }
         return migrator
