@@ -33,12 +33,35 @@ public final class Delivery: Sendable {
         var outboxError: String?
         var drainScheduled = false
         var lastPrune: Date?
+        /// The agent the probes are from, when it has an id: each delivery reports its status.
+        var sender: Sender?
+        /// Probes the bounds dropped since this delivery started, for the status.
+        var droppedTotal = 0
+        /// When the last status was stored and the backlog it reported.
+        var lastStatus: (at: Date, waiting: Int)?
+    }
+
+    /// Who sends the probes, for the `AgentStatus` each delivery stores.
+    public struct Sender: Sendable, Equatable {
+        public var agent: String
+        public var region: String
+        /// Seconds between the agent's most frequent rounds.
+        public var interval: Double
+
+        public init(agent: String, region: String, interval: Double) {
+            self.agent = agent
+            self.region = region
+            self.interval = interval
+        }
     }
 
     /// Probes per store transaction: a round's worth for most configs, and short enough that a
     /// long backlog lets other writers in between batches.
     static let batchSize = 500
     static let pruneEvery: TimeInterval = 3600
+    /// A status costs a write: one every few seconds is plenty for "silent for 12 min", but
+    /// a backlog's count is sent at each delivery until it is gone.
+    static let statusEvery: TimeInterval = 10
 
     public init(store: any ProbeStore, outbox: Outbox) {
         storePath = store.location
@@ -89,6 +112,11 @@ public final class Delivery: Sendable {
         }
     }
 
+    /// Has every later delivery also store where `sender` stands (nil: stop reporting).
+    public func announce(_ sender: Sender?) {
+        state.withLock { $0.sender = sender }
+    }
+
     // MARK: Queueing
 
     /// Commits `probes` to the outbox — or holds them in memory when the outbox fails —
@@ -99,7 +127,9 @@ public final class Delivery: Sendable {
             state.unqueued += keyed
             guard !state.unqueued.isEmpty else { return }
             do {
-                state.droppedUnreported += try outbox.enqueue(state.unqueued, destination: destination)
+                let dropped = try outbox.enqueue(state.unqueued, destination: destination)
+                state.droppedUnreported += dropped
+                state.droppedTotal += dropped
                 state.unqueued.removeAll()
                 state.outboxError = nil
             } catch {
@@ -108,6 +138,7 @@ public final class Delivery: Sendable {
                 if excess > 0 {
                     state.unqueued.removeFirst(excess)
                     state.droppedUnreported += excess
+                    state.droppedTotal += excess
                 }
             }
         }
@@ -166,7 +197,25 @@ public final class Delivery: Sendable {
     private func drain(until deadline: ContinuousClock.Instant) {
         let storeError = drainMemory() ?? drainOutbox(until: deadline)
         state.withLock { $0.storeError = storeError }
-        if storeError == nil { pruneIfDue() }
+        if storeError == nil {
+            reportStatus()
+            pruneIfDue()
+        }
+    }
+
+    /// Tells the store how many probes still wait here (a drain cut short by its deadline
+    /// leaves some), so readers elsewhere can say "eu-west: 340 probes not yet delivered".
+    /// A status is advice: when the store refuses it, the next delivery sends a newer one.
+    private func reportStatus() {
+        let now = Date()
+        let (sender, memory, dropped, last) = state.withLock { ($0.sender, $0.unqueued.count, $0.droppedTotal, $0.lastStatus) }
+        guard let sender else { return }
+        if let last, last.waiting == 0, now.timeIntervalSince(last.at) < Self.statusEvery { return }
+        let waiting = memory + ((try? outbox.count(destination: destination)) ?? 0)
+        let status = AgentStatus(agent: sender.agent, region: sender.region, interval: sender.interval,
+                                 waiting: waiting, dropped: dropped, at: now)
+        guard (try? store().report(status)) != nil else { return }
+        state.withLock { $0.lastStatus = (now, waiting) }
     }
 
     private func drainMemory() -> String? {

@@ -16,6 +16,16 @@ public final class ProbeAgent {
     public let endpoints: [Endpoint]
     public let vantage: Vantage
     public let delivery: Delivery
+    /// The stable id stamped on every probe this agent sends (`ProbeResult.agent`), nil for
+    /// the lab's and the UI's own probes. Setting it also has each delivery tell the store
+    /// where this agent stands (`AgentStatus`).
+    public var agentID: String? {
+        didSet {
+            delivery.announce(agentID.map {
+                Delivery.Sender(agent: $0, region: vantage.label, interval: endpoints.map(\.interval).min() ?? 60)
+            })
+        }
+    }
 
     /// Called for every probe as it lands, once it is committed to the outbox.
     public var onResult: (ProbeResult) -> Void = { _ in }
@@ -122,8 +132,12 @@ public final class ProbeAgent {
 extension ProbeAgent {
     /// Probes that landed together: committed to the outbox first, then announced (printed,
     /// shown), so a probe cdntop printed is one it will store or account for.
-    private func queueAndAnnounce(_ landed: [ProbeResult]) {
-        guard !landed.isEmpty else { return }
+    private func queueAndAnnounce(_ results: [ProbeResult]) {
+        guard !results.isEmpty else { return }
+        var landed = results
+        if let agentID {
+            for index in landed.indices { landed[index].agent = agentID }
+        }
         delivery.queue(landed)
         landed.forEach(onResult)
     }

@@ -7,6 +7,8 @@ public struct CDNTopConfig: Sendable {
     /// Where the config was read from, for messages.
     public var path: String
     public var vantage: Vantage
+    /// `[agent] id`: this agent's stable id; nil leaves it to the id kept in the state dir.
+    public var agentID: String?
     public var database: DatabaseSettings
     public var outbox: OutboxSettings
     public var endpoints: [Endpoint]
@@ -17,7 +19,8 @@ public struct CDNTopConfig: Sendable {
     public var bell = false
 
     public struct DatabaseSettings: Sendable, Equatable {
-        /// Overrides the default database path; `--db` overrides this.
+        /// Overrides the default database: a file path (`path`) or a PostgreSQL URI (`url`);
+        /// `--db` overrides this.
         public var path: String?
         /// How long raw probes are kept, in seconds.
         public var retention: Double?
@@ -71,6 +74,7 @@ public struct CDNTopConfig: Sendable {
                                   endpoints: try reader.endpoints(file.root))
         config.thresholds = try reader.thresholds(file.root, endpoints: config.endpoints)
         config.bell = try reader.bell(file.root)
+        config.agentID = try reader.agentID(file.root)
         return config
     }
 }

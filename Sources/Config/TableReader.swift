@@ -36,7 +36,7 @@ struct TableReader {
         guard let table = try root.table("agent", what: "[agent] must be a table") else {
             return Vantage(label: CDNTopConfig.defaultRegion)
         }
-        try table.rejectUnknownKeys(allowed: ["region", "continent"])
+        try table.rejectUnknownKeys(allowed: ["region", "continent", "id"])
         let label = try table.string("region") ?? CDNTopConfig.defaultRegion
         try rejectControlCharacters(label, key: "region", table)
         guard let continentName = try table.string("continent") else {
@@ -49,11 +49,28 @@ struct TableReader {
         return Vantage(label: label, continent: continent)
     }
 
+    /// `[agent] id`: the agent's stable id, nil when the config leaves it to the state file.
+    func agentID(_ root: TOMLSection) throws(TOMLFileError) -> String? {
+        guard let table = try root.table("agent", what: "[agent] must be a table"),
+              let id = try table.string("id") else { return nil }
+        if let problem = AgentID.problem(with: id) { throw table.error("id", problem) }
+        return id
+    }
+
     func database(_ root: TOMLSection) throws(TOMLFileError) -> CDNTopConfig.DatabaseSettings {
         guard let table = try root.table("database", what: "[database] must be a table") else { return .init() }
-        try table.rejectUnknownKeys(allowed: ["path", "retention", "rollup_retention"])
-        let path = try table.string("path")
+        try table.rejectUnknownKeys(allowed: ["path", "url", "retention", "rollup_retention"])
+        var path = try table.string("path")
         if let path { try rejectControlCharacters(path, key: "path", table) }
+        if let url = try table.string("url") {
+            try rejectControlCharacters(url, key: "url", table)
+            guard path == nil else { throw table.error("url", "set [database] path or url, not both") }
+            guard StoreAddress.isConnectionURI(url) else {
+                throw table.error("url", "\"\(CredentialMask.masked(url))\" is not a PostgreSQL URI: "
+                                  + "write postgres://user@host:5432/dbname, or use [database] path for a file")
+            }
+            path = url
+        }
         return .init(path: path,
                      retention: try table.duration("retention", within: Self.retentionRange),
                      rollupRetention: try table.duration("rollup_retention", within: Self.rollupRetentionRange))

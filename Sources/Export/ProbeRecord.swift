@@ -19,6 +19,8 @@ struct ProbeRecord {
         "cache", "cache_raw", "pop", "pop_region", "pop_metro", "pop_city", "age", "dns_ms", "connect_ms", "tls_ms",
         "ttfb_ms", "transfer_ms", "total_ms", "bytes", "redirects", "remote_ip", "error",
         "error_detail",
+        // Added with agent ids: last, so CSV readers that count columns keep working.
+        "agent",
     ]
 
     static func values(of probe: ProbeResult) -> [Value] {
@@ -36,7 +38,7 @@ struct ProbeRecord {
             milliseconds(timings.dns), milliseconds(timings.connect), milliseconds(timings.tls),
             milliseconds(timings.ttfb), milliseconds(timings.transfer), .milliseconds(timings.total),
             .integer(probe.bytes), .integer(Int64(probe.redirects)), text(probe.remoteIP),
-            text(probe.error?.rawValue), text(probe.errorDetail),
+            text(probe.error?.rawValue), text(probe.errorDetail), text(probe.agent),
         ]
     }
 

@@ -61,8 +61,10 @@ struct DashboardCommand: ParsableCommand {
         }
         let store = try readOnlyStore ?? locations.openStore(config: probing)
         let agent = try probing.map { config in
-            ProbeAgent(endpoints: config.endpoints, vantage: config.vantage(overriddenBy: region), store: store,
-                       outbox: try locations.openOutbox(flag: nil, config: config))
+            let agent = ProbeAgent(endpoints: config.endpoints, vantage: config.vantage(overriddenBy: region), store: store,
+                                   outbox: try locations.openOutbox(flag: nil, config: config))
+            agent.agentID = try locations.agentID(flag: nil, config: config)
+            return agent
         }
         let options = DashboardOptions(
             databasePath: store.location, reportsDirectory: reportsDirectory, window: window,

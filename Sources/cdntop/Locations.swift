@@ -96,6 +96,21 @@ struct Locations: ParsableArguments {
         }
     }
 
+    /// This agent's stable id: `flag` (`--agent-id`), else `[agent] id`, else the id kept in
+    /// the state directory (made on the first run).
+    func agentID(flag: String?, config: CDNTopConfig) throws -> String {
+        if let flag {
+            if let problem = AgentID.problem(with: flag) { throw ExitStatus.badArguments.fail("--agent-id: \(problem)") }
+            return flag
+        }
+        if let configured = config.agentID { return configured }
+        do {
+            return try AgentIDFile.load(path: DefaultLocations.agentIDFile(environment: environment))
+        } catch {
+            throw ExitStatus.configUnusable.fail("\(error), or pass --agent-id")
+        }
+    }
+
     func databasePath(configured: String? = nil) -> String {
         db ?? configured.map { DefaultLocations.expandingTilde($0, environment: environment) }
             ?? DefaultLocations.databaseFile(environment: environment)

@@ -35,6 +35,12 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Label of this vantage point, e.g. eu-west (overrides [agent] region).", valueName: "NAME"))
     var region: String?
 
+    @Option(name: .customLong("agent-id"),
+            help: ArgumentHelp("This agent's stable id, stored with every probe (overrides [agent] id; "
+                               + "default: one made on the first run, kept in ~/.local/state/cdntop/agent-id).",
+                               valueName: "ID"))
+    var agentID: String?
+
     @Option(help: ArgumentHelp("Where probes wait until the database holds them (default [outbox] path, "
                                + "else ~/.local/state/cdntop/outbox.sqlite).", valueName: "PATH"))
     var outbox: String?
@@ -69,6 +75,7 @@ struct ProbeCommand: ParsableCommand {
         // Installed for --once too, so cron's or timeout's SIGTERM still lets the round be stored.
         let stop = StopSignal()
         let agent = ProbeAgent(endpoints: config.endpoints, vantage: vantage, delivery: delivery)
+        agent.agentID = try locations.agentID(flag: agentID, config: config)
         let output = StandardOutput(lineBuffered: true)
         let writer = ProbeWriter(format: .jsonl)
         if json {

@@ -21,6 +21,31 @@ struct DeliveryTests {
                     headers: [HTTPHeader(name: "X-Cache", value: "HIT")])
     }
 
+    /// Each delivery tells the store where the agent stands: a backlog kept by a locked store
+    /// is reported once the store takes writes again (with what is still waiting), and the
+    /// count falls to zero when the backlog is gone.
+    @Test func deliveriesReportTheAgentsBacklog() throws {
+        let directory = try Self.scratch()
+        let databasePath = directory.appendingPathComponent("probes.sqlite").path
+        var settings = StoreSettings.default
+        settings.busyTimeout = 0.2
+        let store = try SQLiteProbeStore(path: databasePath, settings: settings)
+        let delivery = Delivery(store: store, outbox: try Outbox(path: directory.appendingPathComponent("outbox.sqlite").path))
+        delivery.announce(Delivery.Sender(agent: "fra-1", region: "eu-west", interval: 30))
+
+        let lock = try SQLiteWriteLock(path: databasePath)
+        #expect(delivery.accept((0..<3).map { Self.probe("p\($0)", at: Double($0)) }).waiting == 3)
+        lock.release()
+        #expect(try store.agents().isEmpty, "nothing reached the store while it was locked")
+
+        #expect(delivery.deliver().waiting == 0)
+        let agent = try #require(try store.agents().first)
+        #expect(agent.agent == "fra-1")
+        #expect(agent.region == "eu-west")
+        #expect(agent.status?.waiting == 0)
+        #expect(agent.status?.interval == 30)
+    }
+
     @Test func probesQueuedUnderALockSurviveTheProcessAndAreDeliveredOnceByTheNext() throws {
         let directory = try Self.scratch()
         let databasePath = directory.appendingPathComponent("probes.sqlite").path

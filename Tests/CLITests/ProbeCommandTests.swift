@@ -7,7 +7,7 @@ struct ProbeCommandTests {
     static let designFields: Set<String> = [
         "ts", "endpoint", "site", "url", "region", "provider", "ok", "status", "http_version", "cache",
         "cache_raw", "pop", "pop_region", "pop_metro", "pop_city", "age", "dns_ms", "connect_ms", "tls_ms", "ttfb_ms",
-        "transfer_ms", "total_ms", "bytes", "redirects", "remote_ip", "error", "error_detail",
+        "transfer_ms", "total_ms", "bytes", "redirects", "remote_ip", "error", "error_detail", "agent",
     ]
 
     func config(_ server: LoopbackHTTPServer, refusedPort: Int) -> String {
@@ -86,6 +86,37 @@ struct ProbeCommandTests {
         let future = try cli.run(["export", "--since", "2999-01-01T00:00:00Z", "--db", cli.databasePath])
         #expect(future.status == 0)
         #expect(future.stdout.isEmpty)
+    }
+
+    /// Every probe carries the agent's id: made once and kept in the state directory, so two
+    /// runs are the same agent; `--agent-id` names another one; export reads the ids back.
+    @Test func probesCarryAStableAgentID() throws {
+        let server = try LoopbackHTTPServer.start()
+        defer { server.stop() }
+        let cli = try CLIRunner()
+        try cli.writeConfig(config(server, refusedPort: FreePort.next()))
+        var agents: [String] = []
+        for extra in [[], [], ["--agent-id", "syd-ci-runner"]] {
+            let run = try cli.run(["probe", "--once", "--json", "--config", cli.configPath, "--db", cli.databasePath] + extra)
+            #expect(run.status == 0, "\(run.stderr)")
+            let ids = try Set(run.lines.map {
+                try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["agent"] as? String
+            })
+            #expect(ids.count == 1, "one agent per run")
+            agents.append(ids.first.flatMap { $0 } ?? "")
+        }
+        let stateFile = cli.directory.appendingPathComponent(".local/state/cdntop/agent-id").path
+        let kept = try String(contentsOfFile: stateFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(agents == [kept, kept, "syd-ci-runner"])
+        let exported = try cli.run(["export", "--db", cli.databasePath])
+        let stored = try exported.lines.map {
+            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["agent"] as? String
+        }
+        #expect(stored.compactMap { $0 }.sorted() == (Array(repeating: kept, count: 6) + Array(repeating: "syd-ci-runner", count: 3)).sorted())
+
+        let bad = try cli.run(["probe", "--once", "--agent-id", "has space", "--config", cli.configPath, "--db", cli.databasePath])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--agent-id: \"has space\" is not an agent id"))
     }
 
     @Test func aBadConfigExitsTwoWithTheLocation() throws {

@@ -12,7 +12,7 @@ public struct AgentStatus: Sendable, Hashable, Codable {
     public var interval: Double
     /// Probes measured but not yet delivered, as of `at`.
     public var waiting: Int
-    /// Probes dropped at the outbox's bounds since the outbox was created.
+    /// Probes dropped at the outbox's bounds since the agent started.
     public var dropped: Int
     public var at: Date
 

@@ -19,6 +19,11 @@ public enum DefaultLocations {
         base("XDG_STATE_HOME", fallback: ".local/state", environment) + "/cdntop/outbox.sqlite"
     }
 
+    /// Where the agent keeps its stable id, made on its first run: state, beside the outbox.
+    public static func agentIDFile(environment: [String: String]) -> String {
+        base("XDG_STATE_HOME", fallback: ".local/state", environment) + "/cdntop/agent-id"
+    }
+
     /// The user's theme files, searched before the installed `themes/` folder.
     public static func themesDirectory(environment: [String: String]) -> String {
         base("XDG_CONFIG_HOME", fallback: ".config", environment) + "/cdntop/themes"

@@ -21,6 +21,9 @@ enum HeaderPanel {
         if let last = data?.lastProbeAt {
             parts.append("last probe " + PanelText.age(state.now.timeIntervalSince(last)))
         }
+        if let agents = data?.agents.agents, agents.count > 1, rect.width >= 120 {
+            parts.append(NumberText.count(agents.count, "agent"))
+        }
         if let vantages = data?.analysis?.vantages, !vantages.isEmpty, rect.width >= 90 {
             let labels = vantages.map(\.label)
             let shown = rect.width >= 160 ? labels.count : 2
@@ -41,11 +44,17 @@ enum HeaderPanel {
         }
     }
 
-    /// "ALERT 2", "FROZEN", "READ-ONLY", "DB ERROR": states a viewer must not miss.
+    /// "ALERT 2", "ap-south silent 12 min", "FROZEN", "READ-ONLY", "DB ERROR": states a viewer
+    /// must not miss. An agent gone quiet, or behind on delivery, explains figures that look
+    /// off; the first such notice is shown, with the count of the others.
     static func badgeText(_ state: DashboardState) -> String {
         var badges: [String] = []
         let firing = state.data?.analysis?.alerts.firing.count ?? 0
         if firing > 0 { badges.append("ALERT \(firing)") }
+        let notices = state.data?.agents.notices(at: state.now) ?? []
+        if let first = notices.first {
+            badges.append(first.text + (notices.count > 1 ? " +\(notices.count - 1)" : ""))
+        }
         if state.data?.problem != nil { badges.append("DB ERROR") }
         if state.view.frozen { badges.append("FROZEN") }
         if !state.live.probing { badges.append("READ-ONLY") }
