@@ -25,9 +25,10 @@ public enum JSONReport {
         var regions: [RegionJSON]
         var originComparison: [ComparisonJSON]
         var alerts: AlertsJSON
+        var agents: [AgentJSON]
 
         enum CodingKeys: String, CodingKey {
-            case site, window, since, until, probes, verdict, vantages, endpoints, regions, alerts
+            case site, window, since, until, probes, verdict, vantages, endpoints, regions, alerts, agents
             case generatedAt = "generated_at"
             case originComparison = "origin_comparison"
         }
@@ -45,6 +46,48 @@ public enum JSONReport {
             regions = analysis.regions.map(RegionJSON.init)
             originComparison = analysis.originComparisons.map(ComparisonJSON.init)
             alerts = AlertsJSON(analysis.alerts)
+            let notices = analysis.agents.notices(at: generatedAt)
+            agents = analysis.agents.agents.map { activity in
+                AgentJSON(activity, notices: notices.filter { $0.agent == activity.agent })
+            }
+        }
+    }
+
+    /// One agent heard from in the window: `silent_s` is how long it has been quiet as of
+    /// `generated_at` (null while it is not counted as quiet), `not_delivered` the probes its
+    /// last status said were still waiting in its outbox (null when it never said).
+    struct AgentJSON: Encodable {
+        var agent: String
+        var region: String
+        var lastProbe: String?
+        var silentSeconds: Int?
+        var notDelivered: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case agent, region
+            case lastProbe = "last_probe"
+            case silentSeconds = "silent_s"
+            case notDelivered = "not_delivered"
+        }
+
+        init(_ activity: AgentActivity, notices: [AgentRoster.Notice]) {
+            agent = activity.agent
+            region = activity.region
+            lastProbe = activity.lastProbe.map(UTC.seconds)
+            notDelivered = activity.status?.waiting
+            for notice in notices {
+                if case .silent(let seconds) = notice.kind { silentSeconds = Int(seconds) }
+            }
+        }
+
+        /// Explicit nulls: a script reads "not known" the same way for every agent.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(agent, forKey: .agent)
+            try container.encode(region, forKey: .region)
+            try container.encode(lastProbe, forKey: .lastProbe)
+            try container.encode(silentSeconds, forKey: .silentSeconds)
+            try container.encode(notDelivered, forKey: .notDelivered)
         }
     }
 

@@ -10,6 +10,7 @@ public enum MarkdownReport {
         out.append("\(UTC.minutes(analysis.since)) → \(UTC.minutes(analysis.until)) UTC · "
                    + "\(NumberText.count(analysis.probes, "probe")) · \(NumberText.count(analysis.vantages.count, "vantage region")) · "
                    + "generated \(UTC.minutes(generatedAt)) UTC by cdntop")
+        out += agentLines(analysis, at: generatedAt)
         out += ["", "## Verdict", "", Verdict.paragraph(for: analysis)]
         out += endpointsTable(analysis)
         out += sparklines(analysis)
@@ -24,6 +25,18 @@ public enum MarkdownReport {
         // Names and labels come from configs and databases: no escape sequence reaches the file.
         return out.joined(separator: "\n").split(separator: "\n", omittingEmptySubsequences: false)
             .map { Sanitizer.clean(String($0)) }.joined(separator: "\n") + "\n"
+    }
+
+    /// Which agents the probes came from, and what a reader must know about them before
+    /// trusting a region's figures: one gone quiet, one whose probes are still on their way.
+    private static func agentLines(_ analysis: SiteAnalysis, at now: Date) -> [String] {
+        let agents = analysis.agents.agents
+        guard !agents.isEmpty else { return [] }
+        var lines = ["", "Agents: " + agents.map { "\($0.region) (\($0.agent))" }.joined(separator: ", ")]
+        for notice in analysis.agents.notices(at: now) {
+            lines.append("- **\(notice.text)** as of \(UTC.minutes(now)) UTC")
+        }
+        return lines
     }
 
     private static func endpointsTable(_ analysis: SiteAnalysis) -> [String] {

@@ -36,6 +36,7 @@ public enum SiteWindowLoader {
                                             chart: chart, series: try series(chart, store: store, site: site))
         analysis.alerts = try AlertLoader.alerts(store: store, site: site, endpoints: endpoints, thresholds: thresholds,
                                                  since: since, now: now)
+        analysis.agents = AgentRoster(try store.agents(), since: since)
         return analysis
     }
 

@@ -51,8 +51,6 @@ public enum DashboardLoader {
         data.analysis?.alerts = try AlertLoader.alerts(store: store, site: site, endpoints: catalog, thresholds: thresholds,
                                                        since: max(analysis.since, now.addingTimeInterval(-alertHistory)), now: now)
 
-        data.agents = AgentRoster(try store.agents(), since: analysis.since)
-
         let latest = Dictionary(try store.newestProbes(site: site).map { ($0.endpoint, $0) }) { first, _ in first }
         data.latest = latest
         let log = try store.events(since: analysis.since, until: now, site: site, limit: eventLimit)

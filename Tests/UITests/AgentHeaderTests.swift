@@ -34,8 +34,8 @@ struct AgentHeaderTests {
 
     @Test func silentAgentIsFlaggedFirstThenTheBacklogIsCounted() throws {
         let data = try DashboardFixtures.data(width: 200, store: try Self.store(), now: Self.now)
-        #expect(data.agents.agents.map(\.agent) == ["agent-ap-south", "agent-eu-west", "agent-us-east"])
-        #expect(data.agents.notices(at: Self.now).map(\.text) == [
+        #expect(data.analysis?.agents.agents.map(\.agent) == ["agent-ap-south", "agent-eu-west", "agent-us-east"])
+        #expect(data.analysis?.agents.notices(at: Self.now).map(\.text) == [
             "ap-south silent 20 min", "eu-west: 340 probes not yet delivered",
         ])
         let wide = DashboardRenderer.render(DashboardFixtures.state(data), width: 200, height: 60).text
@@ -49,7 +49,7 @@ struct AgentHeaderTests {
 
     @Test func agentsHeardBeforeTheWindowAreNotListed() throws {
         let data = try DashboardFixtures.data(window: .fiveMinutes, width: 120, store: try Self.store(), now: Self.now)
-        #expect(data.agents.agents.map(\.agent) == ["agent-eu-west", "agent-us-east"])
-        #expect(data.agents.notices(at: Self.now).map(\.text) == ["eu-west: 340 probes not yet delivered"])
+        #expect(data.analysis?.agents.agents.map(\.agent) == ["agent-eu-west", "agent-us-east"])
+        #expect(data.analysis?.agents.notices(at: Self.now).map(\.text) == ["eu-west: 340 probes not yet delivered"])
     }
 }

@@ -25,6 +25,8 @@ public struct SiteAnalysis: Sendable, Hashable {
     /// Threshold breaches over the window: set by the loader when thresholds are known (a
     /// config was given), `notConfigured` otherwise.
     public var alerts: AlertSummary = .notConfigured
+    /// The agents heard from in the window (all sites share them), for "silent" and backlogs.
+    public var agents = AgentRoster([], since: .distantFuture)
 
     public var probes: Int { endpoints.reduce(0) { $0 + $1.probes } }
 

@@ -21,7 +21,7 @@ enum HeaderPanel {
         if let last = data?.lastProbeAt {
             parts.append("last probe " + PanelText.age(state.now.timeIntervalSince(last)))
         }
-        if let agents = data?.agents.agents, agents.count > 1, rect.width >= 120 {
+        if let agents = data?.analysis?.agents.agents, agents.count > 1, rect.width >= 120 {
             parts.append(NumberText.count(agents.count, "agent"))
         }
         if let vantages = data?.analysis?.vantages, !vantages.isEmpty, rect.width >= 90 {
@@ -51,7 +51,7 @@ enum HeaderPanel {
         var badges: [String] = []
         let firing = state.data?.analysis?.alerts.firing.count ?? 0
         if firing > 0 { badges.append("ALERT \(firing)") }
-        let notices = state.data?.agents.notices(at: state.now) ?? []
+        let notices = state.data?.analysis?.agents.notices(at: state.now) ?? []
         if let first = notices.first {
             badges.append(first.text + (notices.count > 1 ? " +\(notices.count - 1)" : ""))
         }

@@ -32,8 +32,6 @@ public struct DashboardData: Sendable {
     /// The newest failed probes of `detailEndpoint`, newest first, whatever the window.
     public var detailErrors: [ProbeResult]
     public var detailEndpoint: String?
-    /// The agents heard from in the window, and which went quiet or lag behind.
-    public var agents = AgentRoster([], since: .distantFuture)
     public var loadedAt: Date
     /// Set when the database could not be read; the previous figures stay on screen.
     public var problem: String?
