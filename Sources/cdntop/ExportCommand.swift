@@ -21,7 +21,9 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let start = since?.date(now: Date())
-        let store = try locations.openReadOnlyStore()
+        // The config's database only when a config is asked for, as for `report`.
+        let config = try locations.config.map { _ in try locations.loadConfig() }
+        let store = try locations.openReadOnlyStore(configured: config?.database.path)
         let output = StandardOutput()
         let writer = ProbeWriter(format: format)
         if let header = writer.header { output.writeLine(header) }

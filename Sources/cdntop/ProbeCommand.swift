@@ -45,6 +45,11 @@ struct ProbeCommand: ParsableCommand {
                                + "else ~/.local/state/cdntop/outbox.sqlite).", valueName: "PATH"))
     var outbox: String?
 
+    /// For agents another cdntop starts (the demo's regions): stop, as on SIGTERM, when stdin
+    /// reaches its end, which happens when the parent exits however it exits.
+    @Flag(name: .customLong("stop-on-stdin-eof"), help: .hidden)
+    var stopOnStdinEOF = false
+
     /// How long a stopping agent keeps delivering what waits before it gives the count.
     static let finalDeliverySeconds = 10
 
@@ -74,6 +79,13 @@ struct ProbeCommand: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         // Installed for --once too, so cron's or timeout's SIGTERM still lets the round be stored.
         let stop = StopSignal()
+        if stopOnStdinEOF {
+            Thread.detachNewThread {
+                var byte: UInt8 = 0
+                while read(STDIN_FILENO, &byte, 1) > 0 {}
+                stop.request()
+            }
+        }
         let agent = ProbeAgent(endpoints: config.endpoints, vantage: vantage, delivery: delivery)
         agent.agentID = try locations.agentID(flag: agentID, config: config)
         let output = StandardOutput(lineBuffered: true)

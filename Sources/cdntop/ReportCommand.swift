@@ -30,10 +30,12 @@ struct ReportCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let store = try locations.openReadOnlyStore(missing: (
+        // Thresholds and the database from a config only when one is asked for: a report must
+        // not change with a file it was not pointed at.
+        let config = try locations.config.map { _ in try locations.loadConfig() }
+        let store = try locations.openReadOnlyStore(configured: config?.database.path, missing: (
             "nothing to report: no probe database at {path}; run `cdntop probe` first or pass --db", .nothingDone))
-        // Thresholds only from a config asked for: a report must not change with a file it was not pointed at.
-        let thresholds = try locations.config.map { _ in try locations.loadConfig().thresholds } ?? [:]
+        let thresholds = config?.thresholds ?? [:]
         let now = Date()
         let analysis: SiteAnalysis
         do {

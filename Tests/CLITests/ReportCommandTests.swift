@@ -4,6 +4,32 @@ import Testing
 
 @Suite("cdntop report, end to end", .serialized)
 struct ReportCommandTests {
+    /// `--config` names the database too: report and export read the config's
+    /// `[database] path` (the probe command wrote there), not the default location.
+    @Test func reportAndExportReadTheConfigsDatabase() throws {
+        let server = try LoopbackHTTPServer.start()
+        defer { server.stop() }
+        let cli = try CLIRunner()
+        let database = cli.directory.appendingPathComponent("elsewhere/probes.sqlite").path
+        try cli.writeConfig("""
+            [database]
+            path = "\(database)"
+
+            [[endpoint]]
+            name = "edge"
+            site = "loop.example"
+            url = "\(server.url("/"))"
+            """)
+        #expect(try cli.run(["probe", "--once", "--config", cli.configPath]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: database))
+        let report = try cli.run(["report", "--config", cli.configPath])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.hasPrefix("# loop.example"))
+        let export = try cli.run(["export", "--config", cli.configPath])
+        #expect(export.lines.count == 1, "\(export.stderr)")
+        #expect(try cli.run(["export"]).status != 0, "without --config the default database, which does not exist")
+    }
+
     @Test func reportsWhatProbeStored() throws {
         let server = try LoopbackHTTPServer.start()
         defer { server.stop() }
