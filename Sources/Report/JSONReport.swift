@@ -25,9 +25,10 @@ public enum JSONReport {
         var regions: [RegionJSON]
         var originComparison: [ComparisonJSON]
         var alerts: AlertsJSON
+        var traffic: Nullable<TrafficJSON>
 
         enum CodingKeys: String, CodingKey {
-            case site, window, since, until, probes, verdict, vantages, endpoints, regions, alerts
+            case site, window, since, until, probes, verdict, vantages, endpoints, regions, alerts, traffic
             case generatedAt = "generated_at"
             case originComparison = "origin_comparison"
         }
@@ -45,6 +46,7 @@ public enum JSONReport {
             regions = analysis.regions.map(RegionJSON.init)
             originComparison = analysis.originComparisons.map(ComparisonJSON.init)
             alerts = AlertsJSON(analysis.alerts)
+            traffic = Nullable(analysis.traffic.flatMap(TrafficJSON.init))
         }
     }
 
@@ -238,6 +240,6 @@ public enum JSONReport {
 }
 
 /// Milliseconds to the microsecond: the probes' own resolution.
-private func rounded(_ milliseconds: Double) -> Double {
+func rounded(_ milliseconds: Double) -> Double {
     (milliseconds * 1000).rounded() / 1000
 }

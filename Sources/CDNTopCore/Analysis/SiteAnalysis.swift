@@ -25,6 +25,9 @@ public struct SiteAnalysis: Sendable, Hashable {
     /// Threshold breaches over the window: set by the loader when thresholds are known (a
     /// config was given), `notConfigured` otherwise.
     public var alerts: AlertSummary = .notConfigured
+    /// The real traffic of the window from the site's CDN access logs: set by the loader when
+    /// it read a traffic store, nil otherwise (reports then say no logs were read).
+    public var traffic: TrafficAnalysis?
 
     public var probes: Int { endpoints.reduce(0) { $0 + $1.probes } }
 
