@@ -48,7 +48,7 @@ public enum ReportBuilder {
         guard analysis.probes > 0 else { throw ReportError.emptyWindow(site: chosen, window: window) }
         if let traffic {
             analysis.traffic = try TrafficLoader.analyze(store: traffic, site: chosen, window: window, probes: analysis,
-                                                         maxSlices: maxSlices, now: now)
+                                                         now: now)
         }
         return analysis
     }

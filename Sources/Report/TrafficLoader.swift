@@ -6,10 +6,12 @@ import Store
 /// loader behind the traffic view and the report's "Real traffic" section, so both show the
 /// same figures from the same buckets.
 public enum TrafficLoader {
-    /// `probes`: the site's probe analysis of the same window (its hit ratios go beside the
-    /// logs'); `maxSlices`: the most slices the misses sparkline may have.
+    /// Slices of the misses sparkline at most: the report's, so the screen shows the same chart.
+    public static let maxSlices = ReportBuilder.maxSlices
+
+    /// `probes`: the site's probe analysis of the same window (its hit ratios go beside the logs').
     public static func analyze(store: any TrafficStore, site: String, window: ReportWindow, probes: SiteAnalysis?,
-                               maxSlices: Int, now: Date) throws -> TrafficAnalysis {
+                               now: Date) throws -> TrafficAnalysis {
         let plan = TrafficPlan(window: window, until: now)
         let span = RollupSpan(rawValue: plan.bucketSeconds) ?? .hour
         let minutes = try store.trafficWindow(since: plan.since, until: plan.until, site: site)

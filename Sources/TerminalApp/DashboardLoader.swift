@@ -65,7 +65,7 @@ public enum DashboardLoader {
         data.endpointNames = names + silent.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         if let traffic {
             data.traffic = try TrafficLoader.analyze(store: traffic, site: site, window: request.window, probes: data.analysis,
-                                                     maxSlices: request.chartSlices, now: now)
+                                                     now: now)
             data.analysis?.traffic = data.traffic
         }
         if let endpoint = request.detailEndpoint {

@@ -103,7 +103,9 @@ public struct TrafficChange: Sendable, Hashable {
 /// maximises the likelihood ratio of "one rate before, another after" against "one rate"
 /// (Poisson for misses, weighting each bucket by the time it covers; binomial for the hit
 /// ratio), so "since" is a bucket start: the hour for windows of a day and more, the minute
-/// for shorter ones. The figures reported are those after and before that split.
+/// for shorter ones. The figures reported are those after and before that split. A change of
+/// all a provider's requests that one of its content classes shows from the same bucket is
+/// left out: the class's change says it, undiluted.
 public enum TrafficChangeDetector {
     public static let minimumZ = 4.0
     public static let minimumMisses: Int64 = 20
@@ -155,6 +157,14 @@ public enum TrafficChangeDetector {
                     changes[index].windowSeconds = windowSeconds
                 }
                 found += changes
+            }
+        }
+        // A provider's change that one of its content classes shows too, from the same bucket,
+        // is that class's change diluted: the class's line says it, with the larger factor.
+        let ofClasses = found.filter { $0.content != nil }
+        found.removeAll { change in
+            change.content == nil && ofClasses.contains {
+                $0.provider == change.provider && $0.measure == change.measure && $0.since == change.since
             }
         }
         return found.sorted { a, b in

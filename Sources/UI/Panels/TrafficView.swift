@@ -29,16 +29,17 @@ enum TrafficView {
         guard let traffic = state.data?.traffic, !traffic.isEmpty else {
             PanelText.rule("Real traffic", detail: "from CDN access logs, \(window.rawValue)", y: rect.y, in: rect, on: &screen)
             let site = state.data?.site ?? "SITE"
-            let lines = ["no access logs ingested for this window: cdntop logs ingest --site \(site) FILE…",
-                         "(formats: nginx, varnishncsa, cloudflare, bunny, fastly; the probes' figures are on the main view, l)"]
+            let lines = ["no access logs ingested for this window (\(window.rawValue))",
+                         "ingest a CDN's logs with: cdntop logs ingest --site \(site) FILE…",
+                         "formats: nginx, varnishncsa, cloudflare, bunny, fastly (see README) · l: back to the probes"]
             for (index, line) in lines.enumerated() {
-                screen.put(line, x: rect.x + 2, y: rect.y + 1 + index, role: index == 0 ? .text : .muted, clip: rect)
+                screen.put(line, x: rect.x + 2, y: rect.y + 1 + index, role: index == 2 ? .muted : .text, clip: rect)
             }
             return
         }
         PanelText.rule("Real traffic", detail: summary(traffic), y: rect.y, in: rect, on: &screen)
         let body = rect.rows(1, rect.height - 1)
-        let figures = [providers(traffic, width: body.width), content(traffic, width: body.width), versions(traffic, width: body.width)]
+        let figures = [providers(traffic), content(traffic), versions(traffic)]
         let history = [misses(traffic, braille: state.braille), changes(traffic), topMisses(traffic)]
         if body.width >= sideBySideWidth {
             let half = body.width / 2
@@ -58,35 +59,36 @@ enum TrafficView {
         return parts.joined(separator: " · ")
     }
 
-    /// Every section gets its rule and one row, in priority order while rows last; the rows
-    /// left go to them in priority order; a section shorter than its rows ends in "+N more".
+    /// Every section gets its rule and one row, in priority order while rows last; then the
+    /// rows left go to their other rows in priority order, and last to taller charts. A section
+    /// shown in part says in its rule how many rows it could not show.
     private static func drawColumn(_ sections: [Section], in rect: Rect, on screen: inout Screen) {
         var given = [Int](repeating: 0, count: sections.count)
         var left = rect.height
         let order = sections.indices.sorted { sections[$0].priority < sections[$1].priority }
         for index in order where left >= 2 {
-            given[index] = min(2, 1 + max(1, sections[index].rows.count))
-            left -= given[index]
+            given[index] = 2
+            left -= 2
         }
-        for index in order where given[index] > 0 {
-            let extra = min(left, 1 + max(1, sections[index].rows.count) + sections[index].growth - given[index])
-            given[index] += max(0, extra)
-            left -= max(0, extra)
+        for wanted in [{ (section: Section) in 1 + max(1, section.rows.count) }, { 1 + max(1, $0.rows.count) + $0.growth }] {
+            for index in order where given[index] > 0 {
+                let extra = max(0, min(left, wanted(sections[index]) - given[index]))
+                given[index] += extra
+                left -= extra
+            }
         }
         var y = rect.y
         for (index, section) in sections.enumerated() where given[index] > 0 {
             let area = Rect(x: rect.x, y: y, width: rect.width, height: given[index])
-            PanelText.rule(section.title, detail: section.detail, y: y, in: area, on: &screen)
             let room = given[index] - 1
+            let hidden = section.growth > 0 ? 0 : max(0, section.rows.count - room)
+            PanelText.rule(section.title, detail: section.detail + (hidden > 0 ? " · +\(NumberText.count(hidden)) more" : ""),
+                           y: y, in: area, on: &screen)
             if section.growth > 0, let row = section.rows.first {
                 row(&screen, Rect(x: area.x + 2, y: y + 1, width: area.width - 2, height: room))
             } else {
-                let shown = section.rows.count > room ? room - 1 : section.rows.count
-                for (offset, row) in section.rows.prefix(max(0, shown)).enumerated() {
+                for (offset, row) in section.rows.prefix(room).enumerated() {
                     row(&screen, Rect(x: area.x + 2, y: y + 1 + offset, width: area.width - 2, height: 1))
-                }
-                if shown < section.rows.count {
-                    PanelText.more(section.rows.count - max(0, shown), y: y + 1 + max(0, shown), in: area, on: &screen)
                 }
             }
             y += given[index]
@@ -95,37 +97,46 @@ enum TrafficView {
 
     // MARK: Sections
 
-    private static func providers(_ traffic: TrafficAnalysis, width: Int) -> Section {
+    /// A header row naming the two sides, then a row per provider: its real hit ratio with the
+    /// requests behind it, and the probes' with theirs.
+    private static func providers(_ traffic: TrafficAnalysis) -> Section {
         let nameWidth = min(12, traffic.providers.map { DisplayWidth.of(PanelText.provider($0.provider)) }.max() ?? 6)
-        let gauge = max(4, min(20, (width - nameWidth - 56) / 2))
+        /// Name, two gauges with their percentages and n's: the gauges take what is left.
+        func gauge(_ rect: Rect) -> Int { max(4, min(20, (rect.width - nameWidth - 48) / 2)) }
+        /// One side; the left one padded to a fixed width so the right one lines up.
+        func side(_ ratio: Double?, n: Int, none: String, width: Int, pad: Bool, x: Int, y: Int, in rect: Rect,
+                  on screen: inout Screen) -> Int {
+            func padded(_ text: String, _ columns: Int) -> String { pad ? DisplayWidth.pad(text, to: columns) : text }
+            guard let ratio else { return screen.put(padded(none, width + 19), x: x, y: y, role: .muted, clip: rect) }
+            let end = HitRatioPanel.drawBar(ratio, width: width, role: HitRatioPanel.role(ratio), x: x, y: y, in: rect, on: &screen)
+            return screen.put(padded(" n=\(NumberText.count(n))", 11), x: end, y: y, role: .muted, clip: rect)
+        }
+        let header: Row = { screen, rect in
+            let width = gauge(rect)
+            let x = screen.put(DisplayWidth.pad("", to: nameWidth + 1) + DisplayWidth.pad("real, from the logs", to: width + 19),
+                               x: rect.x, y: rect.y, role: .heading, clip: rect)
+            screen.put(" probes, synthetic", x: x, y: rect.y, role: .heading, clip: rect)
+        }
         let rows: [Row] = traffic.providers.map { provider in
             { screen, rect in
-                var x = screen.put(DisplayWidth.pad(PanelText.provider(provider.provider), to: nameWidth), x: rect.x, y: rect.y, clip: rect)
-                x = screen.put("  real ", x: x, y: rect.y, role: .muted, clip: rect)
-                if let real = provider.real, let ratio = real.hitRatio {
-                    x = HitRatioPanel.drawBar(ratio, width: gauge, role: HitRatioPanel.role(ratio), x: x, y: rect.y, in: rect, on: &screen)
-                    x = screen.put(DisplayWidth.pad(" n=\(NumberText.count(Int(real.hitRatioSamples)))", to: 11), x: x, y: rect.y,
-                                   role: .muted, clip: rect)
-                } else {
-                    x = screen.put(DisplayWidth.pad(provider.real == nil ? "no logs" : "nothing cacheable", to: gauge + 19),
-                                   x: x, y: rect.y, role: .muted, clip: rect)
-                }
-                x = screen.put(" probes ", x: x, y: rect.y, role: .muted, clip: rect)
-                if let probes = provider.probes, let ratio = probes.hitRatio {
-                    x = HitRatioPanel.drawBar(ratio, width: gauge, role: HitRatioPanel.role(ratio), x: x, y: rect.y, in: rect, on: &screen)
-                    screen.put(" n=\(NumberText.count(probes.samples))", x: x, y: rect.y, role: .muted, clip: rect)
-                } else {
-                    screen.put(provider.probes == nil ? "not probed" : "nothing cacheable", x: x, y: rect.y, role: .muted, clip: rect)
-                }
+                let width = gauge(rect)
+                var x = screen.put(DisplayWidth.pad(PanelText.provider(provider.provider), to: nameWidth) + " ", x: rect.x, y: rect.y,
+                                   clip: rect)
+                x = side(provider.real?.hitRatio, n: Int(provider.real?.hitRatioSamples ?? 0),
+                         none: provider.real == nil ? "no logs" : "nothing cacheable", width: width, pad: true, x: x, y: rect.y,
+                         in: rect, on: &screen)
+                _ = side(provider.probes?.hitRatio, n: provider.probes?.samples ?? 0,
+                         none: provider.probes == nil ? "not probed" : "nothing cacheable", width: width, pad: false, x: x + 1, y: rect.y,
+                         in: rect, on: &screen)
             }
         }
-        return Section(title: "Real vs probes' hit ratio", detail: "(HIT+STALE+REVAL)/(…+MISS+EXP)", rows: rows, priority: 0)
+        return Section(title: "Real vs probes' hit ratio", detail: "(HIT+STALE+REVAL)/(…+MISS+EXP)", rows: [header] + rows, priority: 0)
     }
 
-    private static func content(_ traffic: TrafficAnalysis, width: Int) -> Section {
-        let gauge = max(4, min(20, width - 50))
+    private static func content(_ traffic: TrafficAnalysis) -> Section {
         let rows: [Row] = traffic.byContent.map { entry in
             { screen, rect in
+                let gauge = max(4, min(20, rect.width - 12 - 16 - 8 - 10))
                 var x = screen.put(DisplayWidth.pad(entry.content.rawValue, to: 12), x: rect.x, y: rect.y, clip: rect)
                 x = screen.put(DisplayWidth.pad(NumberText.count(Int(entry.cache.requests)), to: 10, alignRight: true) + " req  ",
                                x: x, y: rect.y, role: .muted, clip: rect)
@@ -141,7 +152,7 @@ enum TrafficView {
     }
 
     /// The split bar: one run of cells per version, then the legend with the percentages.
-    private static func versions(_ traffic: TrafficAnalysis, width: Int) -> Section {
+    private static func versions(_ traffic: TrafficAnalysis) -> Section {
         let total = traffic.httpVersions.reduce(0) { $0 + $1.count }
         let fills: [(Character, Role)] = [("░", .muted), ("▒", .warn), ("▓", .spark), ("█", .good)]
         let parts = traffic.httpVersions.enumerated().map { index, version in
@@ -180,7 +191,7 @@ enum TrafficView {
             "per \(TrafficChange.span(Double(traffic.sliceSeconds))) · \(Sparkline.levels[0]) 0 … "
                 + "\(Sparkline.levels[Sparkline.levels.count - 1]) \(NumberText.count(Int($0.high))) · all providers"
         } ?? "no request in the window"
-        return Section(title: "Misses over time", detail: legend, rows: scale == nil ? [] : [chart], growth: 2, priority: 1)
+        return Section(title: "Misses over time", detail: legend, rows: scale == nil ? [] : [chart], growth: 7, priority: 1)
     }
 
     private static func changes(_ traffic: TrafficAnalysis) -> Section {
