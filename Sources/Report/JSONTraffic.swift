@@ -75,10 +75,12 @@ extension JSONReport {
         var nBefore: Int64
         var nAfter: Int64
         var windowSeconds: Double
+        /// The window test's z score, signed: how far past noise the two windows differ.
+        var z: Double
         var summary: String
 
         enum CodingKeys: String, CodingKey {
-            case what, factor, since, provider, before, after, summary
+            case what, factor, since, provider, before, after, z, summary
             case contentType = "content_type"
             case nBefore = "n_before"
             case nAfter = "n_after"
@@ -96,6 +98,7 @@ extension JSONReport {
             nBefore = change.countBefore
             nAfter = change.countAfter
             windowSeconds = change.windowSeconds
+            z = (change.z * 100).rounded() / 100
             summary = change.text
         }
 
@@ -112,6 +115,7 @@ extension JSONReport {
             try container.encode(nBefore, forKey: .nBefore)
             try container.encode(nAfter, forKey: .nAfter)
             try container.encode(windowSeconds, forKey: .windowSeconds)
+            try container.encode(z, forKey: .z)
             try container.encode(summary, forKey: .summary)
         }
     }
