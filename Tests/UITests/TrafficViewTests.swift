@@ -79,6 +79,19 @@ struct TrafficViewTests {
         }
     }
 
+    /// Every window at every size down to the minimum: the view draws, its title first, and
+    /// nothing runs past the screen.
+    @Test(arguments: ReportWindow.allCases)
+    func everyWindowAtEverySize(window: ReportWindow) throws {
+        // The traffic view does not depend on the width the data was read for.
+        let state = try Self.trafficState(width: 80, window: window)
+        for (width, height) in [(60, 16), (80, 24), (119, 30), (120, 40), (200, 60)] {
+            let lines = DashboardRenderer.render(state, width: width, height: height).text.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines.count >= height && lines[1].hasPrefix("─ Real traffic"), "\(window.rawValue) at \(width)x\(height)")
+            #expect(lines.allSatisfy { DisplayWidth.of(String($0)) <= width })
+        }
+    }
+
     @Test func theKeyTogglesAndEscapeReturns() {
         var view = ViewState()
         _ = view.apply(KeyBindings.command(for: .character("l")) ?? .quit, endpoints: [], sites: [])
