@@ -102,6 +102,7 @@ let package = Package(
 
         // What the tests share: loopback servers (SwiftNIO, nginx), process fixtures, seeded randomness.
         .target(name: "TestSupport", dependencies: [
+            "CDNTopCore", "Store",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

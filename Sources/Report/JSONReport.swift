@@ -26,9 +26,10 @@ public enum JSONReport {
         var originComparison: [ComparisonJSON]
         var alerts: AlertsJSON
         var agents: [AgentJSON]
+        var traffic: Nullable<TrafficJSON>
 
         enum CodingKeys: String, CodingKey {
-            case site, window, since, until, probes, verdict, vantages, endpoints, regions, alerts, agents
+            case site, window, since, until, probes, verdict, vantages, endpoints, regions, alerts, agents, traffic
             case generatedAt = "generated_at"
             case originComparison = "origin_comparison"
         }
@@ -46,6 +47,7 @@ public enum JSONReport {
             regions = analysis.regions.map(RegionJSON.init)
             originComparison = analysis.originComparisons.map(ComparisonJSON.init)
             alerts = AlertsJSON(analysis.alerts)
+            traffic = Nullable(analysis.traffic.flatMap(TrafficJSON.init))
             let notices = analysis.agents.notices(at: generatedAt)
             agents = analysis.agents.agents.map { activity in
                 AgentJSON(activity, notices: notices.filter { $0.agent == activity.agent })
@@ -281,6 +283,6 @@ public enum JSONReport {
 }
 
 /// Milliseconds to the microsecond: the probes' own resolution.
-private func rounded(_ milliseconds: Double) -> Double {
+func rounded(_ milliseconds: Double) -> Double {
     (milliseconds * 1000).rounded() / 1000
 }

@@ -18,6 +18,7 @@ public enum MarkdownReport {
         out += originSection(analysis)
         out += phasesTable(analysis)
         out += cacheTable(analysis)
+        out += realTraffic(analysis.traffic)
         out += popsTable(analysis)
         out += errorsSection(analysis)
         out += alertsSection(analysis)
@@ -233,11 +234,11 @@ public enum MarkdownReport {
     }
 
     /// Escapes what would break a table cell; names come from config files and labels.
-    private static func cell(_ text: String) -> String {
+    static func cell(_ text: String) -> String {
         text.replacingOccurrences(of: "|", with: "\\|")
     }
 
-    private static func row(_ cells: [String]) -> String {
+    static func row(_ cells: [String]) -> String {
         "| " + cells.joined(separator: " | ") + " |"
     }
 }

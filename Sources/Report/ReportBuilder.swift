@@ -35,15 +35,21 @@ public enum ReportBuilder {
     public static let maxSlices = 60
 
     /// `thresholds` are the config's (endpoint name → limits); without a config there are none.
-    public static func analyze(store: any ProbeStore, site: String?, window: ReportWindow,
+    /// `traffic`: where the site's access-log traffic is stored; nil leaves the analysis'
+    /// `traffic` unset (the report then says no access logs were read).
+    public static func analyze(store: any ProbeStore, traffic: (any TrafficStore)? = nil, site: String?, window: ReportWindow,
                                thresholds: [String: AlertThresholds] = [:], now: Date = Date()) throws -> SiteAnalysis {
         let endpoints = try store.endpoints()
         let sites = Array(Set(endpoints.map(\.site))).sorted()
         guard !sites.isEmpty else { throw ReportError.emptyDatabase(path: store.location) }
         let chosen = try SiteWindowLoader.chooseSite(asked: site, configured: nil, known: sites)
-        let analysis = try SiteWindowLoader.analyze(store: store, site: chosen, window: window, maxSlices: maxSlices,
+        var analysis = try SiteWindowLoader.analyze(store: store, site: chosen, window: window, maxSlices: maxSlices,
                                                     endpoints: endpoints, thresholds: thresholds, now: now)
         guard analysis.probes > 0 else { throw ReportError.emptyWindow(site: chosen, window: window) }
+        if let traffic {
+            analysis.traffic = try TrafficLoader.analyze(store: traffic, site: chosen, window: window, probes: analysis,
+                                                         now: now)
+        }
         return analysis
     }
 }

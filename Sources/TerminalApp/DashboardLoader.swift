@@ -33,9 +33,11 @@ public enum DashboardLoader {
     /// minutes kept) are not. `cdntop report --config` lists the whole window's.
     static let alertHistory = 3600.0
 
-    /// `thresholds`: the config's alert limits by endpoint name (empty: none configured).
-    public static func load(_ request: DashboardRequest, store: any ProbeStore, configured: [StoredEndpoint],
-                            thresholds: [String: AlertThresholds] = [:], now: Date) throws -> DashboardData {
+    /// `thresholds`: the config's alert limits by endpoint name (empty: none configured);
+    /// `traffic`: where the site's access-log traffic is stored, nil when there is none to read.
+    public static func load(_ request: DashboardRequest, store: any ProbeStore, traffic: (any TrafficStore)? = nil,
+                            configured: [StoredEndpoint], thresholds: [String: AlertThresholds] = [:],
+                            now: Date) throws -> DashboardData {
         let catalog = try store.endpoints()
         let sites = Array(Set(catalog.map(\.site) + configured.map(\.site))).sorted()
         // The same rule as the report's, except that the screen always shows a site: with
@@ -61,6 +63,11 @@ public enum DashboardLoader {
         let silent = (configured.filter { $0.site == site }.map(\.name) + catalog.filter { $0.site == site }.map(\.name))
             .filter { !names.contains($0) }
         data.endpointNames = names + silent.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        if let traffic {
+            data.traffic = try TrafficLoader.analyze(store: traffic, site: site, window: request.window, probes: data.analysis,
+                                                     now: now)
+            data.analysis?.traffic = data.traffic
+        }
         if let endpoint = request.detailEndpoint {
             data.detailEndpoint = endpoint
             let lines = try store.lastHeaders(endpoint: endpoint, site: site, vantage: latest[endpoint]?.vantage.label)

@@ -73,13 +73,13 @@ enum DashboardFixtures {
 
     /// The data the feed would hand the UI for this history, sized for a `width`-column screen.
     static func data(window: ReportWindow = .hour, width: Int, braille: Bool = false, detail: String? = nil,
-                     store: (any ProbeStore)? = nil, now: Date = now) throws -> DashboardData {
+                     store: (any ProbeStore)? = nil, traffic: (any TrafficStore)? = nil, now: Date = now) throws -> DashboardData {
         let store = try store ?? Self.store()
         let names = ["bunny", "cloudflare", "fastly", "origin"]
         let request = DashboardRequest(site: nil, window: window,
                                        chartSlices: DashboardLayout.chartSlices(width: width, endpointNames: names, braille: braille),
                                        detailEndpoint: detail)
-        var data = try DashboardLoader.load(request, store: store, configured: [], now: now)
+        var data = try DashboardLoader.load(request, store: store, traffic: traffic, configured: [], now: now)
         data.databasePath = "/home/demo/.local/share/cdntop/probes.sqlite"
         return data
     }

@@ -27,6 +27,9 @@ public struct SiteAnalysis: Sendable, Hashable {
     public var alerts: AlertSummary = .notConfigured
     /// The agents heard from in the window (all sites share them), for "silent" and backlogs.
     public var agents = AgentRoster([], since: .distantFuture)
+    /// The real traffic of the window from the site's CDN access logs: set by the loader when
+    /// it read a traffic store, nil otherwise (reports then say no logs were read).
+    public var traffic: TrafficAnalysis?
 
     public var probes: Int { endpoints.reduce(0) { $0 + $1.probes } }
 

@@ -38,6 +38,7 @@ public enum Command: Sendable, Hashable, CaseIterable {
     case selectPrevious
     case selectNext
     case openDetail
+    case toggleTraffic
     case switchRegionView
     case scrollRegionsLeft
     case scrollRegionsRight

@@ -28,6 +28,9 @@ public enum KeyBindings {
                    help: "select the next endpoint", footer: "select", short: "next endpoint"),
         KeyBinding(keys: [.enter], command: .openDetail,
                    help: "detail of the selected endpoint: phases, headers, POPs, errors", footer: "detail", short: "detail view"),
+        KeyBinding(keys: [.character("l")], command: .toggleTraffic,
+                   help: "traffic view: the hit ratio users got, from CDN access logs, beside the probes'", footer: "traffic",
+                   short: "traffic view"),
         KeyBinding(keys: [.tab], command: .switchRegionView,
                    help: "region table by vantage region or by the POP region that served", footer: "regions", short: "region view"),
         KeyBinding(keys: [.left], command: .scrollRegionsLeft,
@@ -47,7 +50,7 @@ public enum KeyBindings {
         KeyBinding(keys: [.character("?")], command: .toggleHelp,
                    help: "this help", footer: "help", short: "help"),
         KeyBinding(keys: [.escape], command: .closeOverlay,
-                   help: "close help or detail", footer: nil, short: "close overlay"),
+                   help: "close help or detail, else leave the traffic view", footer: nil, short: "close / back"),
         KeyBinding(keys: [.character("q")], command: .quit,
                    help: "quit (also Ctrl-C)", footer: "quit", short: "quit"),
     ]

@@ -34,7 +34,7 @@ public struct DashboardLayout: Sendable, Hashable {
     }
 
     init(_ state: DashboardState, width: Int, height: Int) {
-        let eventsWanted = 1 + max(1, state.data?.events.count ?? 1)
+        let eventsWanted = 1 + max(1, (state.data?.events.count ?? 1) + (state.data?.traffic?.changes.count ?? 0))
         var chosen = DashboardLayout(state, width: width, height: height, chartRows: 1)
         for rows in stride(from: Self.maxChartRows, through: 2, by: -1) {
             let candidate = DashboardLayout(state, width: width, height: height, chartRows: rows)
@@ -118,6 +118,14 @@ public enum DashboardRenderer {
             TooSmallPanel.draw(width: width, height: height, minimum: DashboardLayout.minimum, on: &screen)
             return screen
         }
+        let body = Rect(x: 0, y: 1, width: width, height: height - 2)
+        if state.view.page == .traffic {
+            HeaderPanel.draw(state, in: Rect(x: 0, y: 0, width: width, height: 1), on: &screen)
+            TrafficView.draw(state, in: body, on: &screen)
+            FooterPanel.draw(state, in: Rect(x: 0, y: height - 1, width: width, height: 1), on: &screen)
+            drawOverlay(state, in: body, on: &screen)
+            return screen
+        }
         let layout = DashboardLayout(state, width: width, height: height)
         HeaderPanel.draw(state, in: layout.header, on: &screen)
         EndpointTablePanel.draw(state, chartRows: layout.chartRows, in: layout.endpoints, on: &screen)
@@ -126,12 +134,15 @@ public enum DashboardRenderer {
         OriginComparisonPanel.draw(state, in: layout.origin, on: &screen)
         EventsPanel.draw(state, in: layout.events, on: &screen)
         FooterPanel.draw(state, in: layout.footer, on: &screen)
-        let body = Rect(x: 0, y: 1, width: width, height: height - 2)
+        drawOverlay(state, in: body, on: &screen)
+        return screen
+    }
+
+    private static func drawOverlay(_ state: DashboardState, in body: Rect, on screen: inout Screen) {
         switch state.view.overlay {
         case .help: HelpOverlay.draw(in: body, on: &screen)
         case .detail: DetailOverlay.draw(state, in: body, on: &screen)
         case nil: break
         }
-        return screen
     }
 }

@@ -2,7 +2,8 @@ import CDNTopCore
 
 /// The events log: errors by class over the window in the rule, then the endpoints failing
 /// right now (pinned: the one thing that must not scroll away), then the window's events
-/// (failures, recoveries, status changes, cache flips), newest first, and "+N more" when
+/// (failures, recoveries, status changes, cache flips, step changes in the real traffic from
+/// access logs), newest first, and "+N more" when
 /// the rows run out before the events do.
 enum EventsPanel {
     /// One row of the log: when, whose, from where, what.
@@ -58,6 +59,12 @@ enum EventsPanel {
         var dated = (state.data?.events ?? []).map { event in
             (event.time, Line(time: PanelText.clock(event.time), endpoint: event.endpoint, vantage: event.vantage, text: event.text,
                               role: event.isBad ? .bad : event.kind == .recovered ? .good : event.kind == .cacheFlip ? .text : .warn))
+        }
+        // Step changes in the real traffic: the provider in the endpoint column, "logs" as
+        // where they were seen from.
+        for change in state.data?.traffic?.changes ?? [] {
+            dated.append((change.since, Line(time: PanelText.clock(change.since), endpoint: PanelText.provider(change.provider),
+                                             vantage: "logs", text: change.text, role: change.isWorse ? .warn : .good)))
         }
         for episode in episodes {
             guard let end = episode.end, let recovered = episode.recoveredText else { continue }

@@ -46,13 +46,24 @@ enum HitRatioPanel {
             return screen.put(DisplayWidth.pad(text, to: width + 8), x: x, y: y, role: summary.ok == 0 ? .bad : .muted,
                               clip: rect)
         }
+        return drawBar(ratio, width: width, role: firing ? .alert : role(ratio), x: x, y: y, in: rect, on: &screen)
+    }
+
+    /// A hit ratio's colour: good from 90%, plain from 60%, a warning below.
+    static func role(_ ratio: Double) -> Role {
+        ratio >= 0.9 ? .good : ratio >= 0.6 ? .text : .warn
+    }
+
+    /// A gauge of `width` cells filled to `ratio` in eighths, then the percentage in `role`
+    /// right-aligned in 8 columns. Returns the column after it.
+    static func drawBar(_ ratio: Double, width: Int, role: Role, x: Int, y: Int, in rect: Rect,
+                        on screen: inout Screen) -> Int {
         let eighths = Int((ratio * Double(width * 8)).rounded(.down))
         let partial: [Character] = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"].map { $0.first ?? " " }
         var bar = String(repeating: "█", count: eighths / 8)
         if eighths % 8 > 0, bar.count < width { bar.append(partial[eighths % 8]) }
         var column = screen.put(bar, x: x, y: y, role: .gaugeFill, clip: rect)
         column = screen.put(String(repeating: "░", count: max(0, width - bar.count)), x: column, y: y, role: .gaugeEmpty, clip: rect)
-        let role: Role = firing ? .alert : ratio >= 0.9 ? .good : ratio >= 0.6 ? .text : .warn
         return screen.put(DisplayWidth.pad(NumberText.percent(ratio), to: 8, alignRight: true), x: column, y: y, role: role, clip: rect)
     }
 

@@ -32,6 +32,9 @@ public struct DashboardData: Sendable {
     /// The newest failed probes of `detailEndpoint`, newest first, whatever the window.
     public var detailErrors: [ProbeResult]
     public var detailEndpoint: String?
+    /// The site's real traffic over the window, from its CDN access logs: nil when no traffic
+    /// store was read, empty (`isEmpty`) when nothing was ingested for the window.
+    public var traffic: TrafficAnalysis?
     public var loadedAt: Date
     /// Set when the database could not be read; the previous figures stay on screen.
     public var problem: String?

@@ -14,6 +14,13 @@ public struct ViewState: Sendable, Hashable {
         case detail
     }
 
+    /// What the body of the screen shows: the probes' dashboard, or the real traffic from
+    /// CDN access logs (`l`).
+    public enum Page: Sendable, Hashable {
+        case probes
+        case traffic
+    }
+
     /// The orders `o` cycles the endpoint rows through.
     public enum EndpointSort: String, Sendable, Hashable, CaseIterable {
         case configured = "as configured"
@@ -33,6 +40,7 @@ public struct ViewState: Sendable, Hashable {
     public var selected: String?
     public var regionView: RegionView = .vantage
     public var overlay: Overlay?
+    public var page: Page = .probes
     public var frozen = false
     public var themeName: String
     public var sort: EndpointSort = .configured
@@ -66,6 +74,10 @@ public struct ViewState: Sendable, Hashable {
         case .quit:
             return .quit
         case .closeOverlay:
+            if overlay == nil { page = .probes }
+            overlay = nil
+        case .toggleTraffic:
+            page = page == .traffic ? .probes : .traffic
             overlay = nil
         case .toggleHelp:
             overlay = overlay == .help ? nil : .help
