@@ -31,6 +31,12 @@ package struct EndpointEntry: Hashable, Sendable {
         site = probe.site
         url = probe.url
     }
+
+    package init(name: String, site: String, url: String) {
+        self.name = name
+        self.site = site
+        self.url = url
+    }
 }
 
 /// One rollup row's key: a bucket of one span for one endpoint, vantage and POP region.

@@ -181,4 +181,10 @@ public struct EventLog: Sendable, Hashable {
     public var omitted: Int
     /// The vantages whose newest probe in the window failed, with their failure runs.
     public var failing: [FailingVantage]
+
+    package init(events: [ProbeEvent], omitted: Int, failing: [FailingVantage]) {
+        self.events = events
+        self.omitted = omitted
+        self.failing = failing
+    }
 }
