@@ -59,18 +59,18 @@ struct PostgresParityTests {
     @Test("20 agents writing at once, on their own connections: every window counts every raw probe once")
     func twentyWriters() async throws {
         let database = try TestDatabase()
-        // Four vantages shared by five agents each, so agents contend for the same rollup
-        // rows and probe states, not only for the server.
+        // Two vantages shared by ten agents each, rounds a few seconds apart: the agents
+        // contend for the same rollup rows and probe states all the time.
         let writers = 20, rounds = 15, roundSize = 30
         let stores = try (0..<writers).map { _ in try database.store() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, store) in stores.enumerated() {
                 group.addTask {
                     for round in 0..<rounds {
-                        let probes = syntheticProbes(from: referenceTime + Double(round) * 60 + Double(index) * 0.001,
+                        let probes = syntheticProbes(from: referenceTime + Double(round) * 3 + Double(index) * 0.001,
                                                      count: roundSize, every: 2).map { probe in
                             var sent = probe
-                            sent.vantage = Vantage(label: "region-\(index % 4)", continent: .europe)
+                            sent.vantage = Vantage(label: "region-\(index % 2)", continent: .europe)
                             sent.agent = "agent-\(index)"
                             return sent
                         }
