@@ -102,7 +102,7 @@ let package = Package(
 
         // Measurements for BENCHMARKS.md: `swift run -c release cdntop-bench`.
         .executableTarget(name: "cdntop-bench", dependencies: [
-            "CDNTopCore", "Store", "Report", "UI", "TerminalApp",
+            "CDNTopCore", "Store", "PostgresStore", "Report", "UI", "TerminalApp",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Benchmarks/cdntop-bench"),
 

@@ -209,24 +209,14 @@ private struct RoundWrite {
 
     // MARK: Rollups
 
-    /// Inserts the cells no row holds yet; locks the others in key order, merges the round
-    /// into them and writes them back. A cell pruned between the two steps is inserted again.
+    /// Locks the stored rows of the round's cells in key order, merges the round into them and
+    /// writes them back; then inserts the cells no row held. A cell another writer inserted
+    /// meanwhile (the insert finds it) is merged into that row on the next pass. Each cell's
+    /// summary is encoded once.
     private func addRollups(_ round: [ProbeResult], ids: [DictionaryIDs]) throws {
         var cells = RollupCell.aggregates(of: round, ids: ids)
         var pending = cells.keys.sorted()
-        for _ in 0..<3 where !pending.isEmpty {
-            let inserted = try connection.query("""
-                INSERT INTO rollup (span, bucket, endpoint_id, vantage_id, pop_region, probes, ok, summary)
-                SELECT * FROM unnest($1::int4[], $2::int8[], $3::int8[], $4::int8[], $5::int2[], $6::int8[], $7::int8[], $8::bytea[])
-                ON CONFLICT DO NOTHING RETURNING span, bucket, endpoint_id, vantage_id, pop_region
-                """, Self.columns(of: pending) + [
-                    .int8Array(pending.map { Int64(cells[$0]!.count) }),
-                    .int8Array(pending.map { Int64(cells[$0]!.okCount) }),
-                    .byteaArray(pending.map { RollupCodec.encode(cells[$0]!) }),
-                ])
-            let done = Set(try (0..<inserted.count).map { try Self.cell(inserted, $0) })
-            let existing = pending.filter { !done.contains($0) }
-            guard !existing.isEmpty else { return }
+        for _ in 0..<3 {
             let stored = try connection.query("""
                 SELECT r.span, r.bucket, r.endpoint_id, r.vantage_id, r.pop_region, r.probes, r.ok, r.summary
                 FROM rollup r JOIN unnest($1::int4[], $2::int8[], $3::int8[], $4::int8[], $5::int2[])
@@ -235,7 +225,7 @@ private struct RoundWrite {
                     = (k.span, k.bucket, k.endpoint_id, k.vantage_id, k.pop_region)
                 ORDER BY r.span, r.bucket, r.endpoint_id, r.vantage_id, r.pop_region
                 FOR UPDATE OF r
-                """, Self.columns(of: existing))
+                """, Self.columns(of: pending))
             var merged: [RollupCell] = []
             for row in 0..<stored.count {
                 let cell = try Self.cell(stored, row)
@@ -251,16 +241,29 @@ private struct RoundWrite {
                         AS k(span, bucket, endpoint_id, vantage_id, pop_region, probes, ok, summary)
                     WHERE (r.span, r.bucket, r.endpoint_id, r.vantage_id, r.pop_region)
                         = (k.span, k.bucket, k.endpoint_id, k.vantage_id, k.pop_region)
-                    """, Self.columns(of: merged) + [
-                        .int8Array(merged.map { Int64(cells[$0]!.count) }),
-                        .int8Array(merged.map { Int64(cells[$0]!.okCount) }),
-                        .byteaArray(merged.map { RollupCodec.encode(cells[$0]!) }),
-                    ])
+                    """, Self.rows(merged, cells))
             }
             let mergedSet = Set(merged)
-            pending = existing.filter { !mergedSet.contains($0) }
+            let fresh = pending.filter { !mergedSet.contains($0) }
+            guard !fresh.isEmpty else { return }
+            let inserted = try connection.query("""
+                INSERT INTO rollup (span, bucket, endpoint_id, vantage_id, pop_region, probes, ok, summary)
+                SELECT * FROM unnest($1::int4[], $2::int8[], $3::int8[], $4::int8[], $5::int2[], $6::int8[], $7::int8[], $8::bytea[])
+                ON CONFLICT DO NOTHING RETURNING span, bucket, endpoint_id, vantage_id, pop_region
+                """, Self.rows(fresh, cells))
+            let done = Set(try (0..<inserted.count).map { try Self.cell(inserted, $0) })
+            pending = fresh.filter { !done.contains($0) }
+            guard !pending.isEmpty else { return }
         }
-        if !pending.isEmpty { throw DamagedData("rollup rows kept disappearing while being merged") }
+        throw DamagedData("rollup rows kept appearing and disappearing while being merged")
+    }
+
+    /// Keys, counts and encoded summaries of `keys`, as the columns of `unnest`.
+    private static func rows(_ keys: [RollupCell], _ cells: [RollupCell: ProbeAggregate]) -> [Parameter] {
+        let aggregates = keys.map { cells[$0] ?? ProbeAggregate() }
+        return columns(of: keys) + [.int8Array(aggregates.map { Int64($0.count) }),
+                                    .int8Array(aggregates.map { Int64($0.okCount) }),
+                                    .byteaArray(aggregates.map(RollupCodec.encode))]
     }
 
     private static func columns(of cells: [RollupCell]) -> [Parameter] {
