@@ -24,6 +24,9 @@ let package = Package(
         // Not through pkg-config: its cflags (-D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600) are flags
         // SwiftPM refuses with a warning on every build; the shim sets what it needs itself.
         .systemLibrary(name: "CNCursesW", providers: [.apt(["libncurses-dev"])]),
+        // libpq for the PostgreSQL probe database: builds in seconds (postgres-nio would add
+        // minutes to every cold build) and speaks COPY for bulk writes.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Pure model and logic, no I/O: most unit tests live here.
         .target(name: "CDNTopCore"),
@@ -45,6 +48,9 @@ let package = Package(
             "CDNTopCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The PostgreSQL probe database: the same store behind `ProbeStore`, for many agents
+        // writing into one server.
+        .target(name: "PostgresStore", dependencies: ["CDNTopCore", "Store", "CLibPQ"]),
         // The local outbox: a small SQLite file where every measured probe waits, durable,
         // until a probe store holds it.
         .target(name: "Outbox", dependencies: [
@@ -96,7 +102,7 @@ let package = Package(
 
         // Measurements for BENCHMARKS.md: `swift run -c release cdntop-bench`.
         .executableTarget(name: "cdntop-bench", dependencies: [
-            "CDNTopCore", "Store", "Report", "UI", "TerminalApp",
+            "CDNTopCore", "Store", "PostgresStore", "Report", "UI", "TerminalApp",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Benchmarks/cdntop-bench"),
 
@@ -112,6 +118,9 @@ let package = Package(
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: [
             "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "PostgresStoreTests", dependencies: [
+            "PostgresStore", "Store", "Report", "CDNTopCore", "TestSupport",
         ]),
         .testTarget(name: "ExportTests", dependencies: ["Export"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "CDNTopCore", "TestSupport"]),

@@ -4,9 +4,13 @@
 // figures; it asserts nothing. Run in release:
 //
 //     swift run -c release cdntop-bench [--days 30] [--interval 60] [--runs 5] [--raw-runs 3] [--keep-db PATH]
+//
+// --db postgres://user@host/db measures the PostgreSQL engine instead, in that (empty)
+// database; the SQLite file-size figures are left out there.
 import CDNTopCore
 import Foundation
 import GRDB
+import PostgresStore
 import Report
 import Store
 import TerminalApp
@@ -33,7 +37,9 @@ if keptPath != nil, FileManager.default.fileExists(atPath: path) {
     FileHandle.standardError.write(Data("cdntop-bench: \(path) exists; --keep-db writes a new database\n".utf8))
     exit(2)
 }
-let store = try SQLiteProbeStore(path: path)
+/// --db URI: the PostgreSQL engine, in an empty database the run fills.
+let postgresURI: String? = arguments.firstIndex(of: "--db").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
+let store: any ProbeStore = try postgresURI.map { try PostgresProbeStore(uri: $0) } ?? SQLiteProbeStore(path: path)
 // The month ends on the minute the benchmark starts, so a kept database opens live in the UI
 // with a full hour of probes, and windows end mid-hour as real ones do (minute rollups at
 // both edges) rather than on the hour, where a 1h window would read one hour row per key.
@@ -43,7 +49,7 @@ let rounds = history.rounds(days: days)
 let roundsPerHour = 3600 / interval
 let now = history.start + Double(days * 86_400)
 
-print("cdntop-bench: \(days) days × \(GeneratedProbes.endpoints.count) endpoints × \(GeneratedProbes.vantages.count) vantage points, "
+print("cdntop-bench on \(store.location): \(days) days × \(GeneratedProbes.endpoints.count) endpoints × \(GeneratedProbes.vantages.count) vantage points, "
       + "one probe each every \(interval) s = \(rounds * history.roundSize) probes; median of \(measuring.runs) runs (min–max)\n")
 print("| figure | value |\n|---|---|")
 
@@ -81,20 +87,22 @@ row("first prune after \(days) days (minute rollups beyond 2 days)", String(form
 
 // MARK: Size
 
-// Everything into the main file first, so its size is the whole database.
-_ = try DatabaseQueue(path: path).writeWithoutTransaction { try $0.checkpoint(.truncate) }
-let fileBytes = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
-row("database file after pruning and a checkpoint", "\(fileBytes / 1_000_000) MB = \(fileBytes / probeCount) bytes/probe")
-let tableBytes = try DatabaseQueue(path: path).read { db in
-    try Row.fetchAll(db, sql: "SELECT name, sum(pgsize - unused) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC")
-}
-// Pruning frees pages that later rounds reuse, but a file never shrinks on its own: what the
-// rows take is the steady-state size of an agent that prunes as it goes.
-let liveBytes = tableBytes.reduce(0) { $0 + ($1["bytes"] as Int) }
-row("live rows and indexes", String(format: "%.1f bytes/probe", Double(liveBytes) / Double(probeCount)))
-for table in tableBytes.prefix(3) {
-    let bytes: Int = table["bytes"]
-    row("  of which \(table["name"] as String)", String(format: "%.1f bytes/probe", Double(bytes) / Double(probeCount)))
+if postgresURI == nil {
+    // Everything into the main file first, so its size is the whole database.
+    _ = try DatabaseQueue(path: path).writeWithoutTransaction { try $0.checkpoint(.truncate) }
+    let fileBytes = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+    row("database file after pruning and a checkpoint", "\(fileBytes / 1_000_000) MB = \(fileBytes / probeCount) bytes/probe")
+    let tableBytes = try DatabaseQueue(path: path).read { db in
+        try Row.fetchAll(db, sql: "SELECT name, sum(pgsize - unused) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC")
+    }
+    // Pruning frees pages that later rounds reuse, but a file never shrinks on its own: what the
+    // rows take is the steady-state size of an agent that prunes as it goes.
+    let liveBytes = tableBytes.reduce(0) { $0 + ($1["bytes"] as Int) }
+    row("live rows and indexes", String(format: "%.1f bytes/probe", Double(liveBytes) / Double(probeCount)))
+    for table in tableBytes.prefix(3) {
+        let bytes: Int = table["bytes"]
+        row("  of which \(table["name"] as String)", String(format: "%.1f bytes/probe", Double(bytes) / Double(probeCount)))
+    }
 }
 
 // MARK: Windows and reports, with the rollups and without them
@@ -146,7 +154,8 @@ func request(_ window: ReportWindow, width: Int) -> DashboardRequest {
 // What `cdntop` does before its first frame with data: open the existing file, load the
 // default 1h window, compose the frame. The page cache is warm (the file was just written).
 let firstFrame = try measuring.milliseconds {
-    let opened = try SQLiteProbeStore.openReadOnly(path: path)
+    let opened: any ProbeStore = try postgresURI.map { try PostgresProbeStore.openReadOnly(uri: $0) }
+        ?? SQLiteProbeStore.openReadOnly(path: path)
     let data = try DashboardLoader.load(request(.hour, width: 120), store: opened, configured: [], now: now)
     let state = DashboardState(data: data, view: ViewState(), live: LiveStatus(probing: false), now: now)
     _ = DashboardRenderer.render(state, width: 120, height: 40)
@@ -170,4 +179,13 @@ for (width, height) in [(80, 24), (120, 40), (240, 70)] {
                      / Double(frames) * 1e6)
     }
     row("UI frame composed at \(width)x\(height)", Spread(times).formatted("µs", decimals: 0))
+}
+
+// MARK: Many agents at once (PostgreSQL)
+
+if let postgresURI {
+    let agents = 20, agentRounds = 100
+    let concurrent = try ConcurrentAgents.measure(uri: postgresURI, agents: agents, rounds: agentRounds, from: now + 3600)
+    row("\(agents) agents writing at once (own connections, rounds of \(GeneratedProbes.endpoints.count) probes)",
+        String(format: "%.0f probes/s; round %.1f ms median, %.1f ms max", concurrent.rate, concurrent.median, concurrent.high))
 }

@@ -1,3 +1,4 @@
+import CDNTopCore
 import Foundation
 
 /// How every engine stores an `AgentStatus`: JSON, dates as seconds since 1970 with their
@@ -16,5 +17,20 @@ extension JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         return decoder
+    }
+}
+
+extension AgentStatus {
+    /// A stored status row, read back.
+    package init(storedJSON json: String) throws(DamagedData) {
+        do {
+            self = try JSONDecoder.agentStatus.decode(AgentStatus.self, from: Data(json.utf8))
+        } catch {
+            throw DamagedData("an agent's status is not readable")
+        }
+    }
+
+    package func storedJSON() throws -> String {
+        String(decoding: try JSONEncoder.agentStatus.encode(self), as: UTF8.self)
     }
 }

@@ -13,10 +13,10 @@ import CDNTopCore
 /// one-value sketches (14–17 bytes each, 9 for a phase of 0 µs); a failed probe's row, with
 /// six empty sketches, about 25. Rows of many probes grow by about two bytes per occupied
 /// sketch bin: an hour of 40 probes with widely spread phases takes about 550 bytes.
-enum RollupCodec {
-    static let formatVersion: UInt8 = 1
+package enum RollupCodec {
+    package static let formatVersion: UInt8 = 1
 
-    static func encode(_ aggregate: ProbeAggregate) -> [UInt8] {
+    package static func encode(_ aggregate: ProbeAggregate) -> [UInt8] {
         var writer = BinaryWriter()
         writer.write(byte: formatVersion)
         aggregate.forEachPhase { sum, sketch in
@@ -37,7 +37,7 @@ enum RollupCodec {
 
     /// Adds a stored row to `aggregate` without building a separate aggregate first: window
     /// queries fold tens of thousands of rows into a few hundred cells.
-    static func accumulate(probes: Int, ok: Int, summary: [UInt8],
+    package static func accumulate(probes: Int, ok: Int, summary: [UInt8],
                            into aggregate: inout ProbeAggregate) throws {
         do {
             var reader = BinaryReader(summary)

@@ -10,19 +10,19 @@ public enum RollupSpan: Int64, CaseIterable, Sendable {
     public var seconds: Int64 { rawValue }
 
     /// The start of the bucket holding `seconds` (rounds towards the past, also before 1970).
-    func floor(_ seconds: Int64) -> Int64 {
+    package func floor(_ seconds: Int64) -> Int64 {
         let remainder = seconds % self.seconds
         return seconds - (remainder < 0 ? remainder + self.seconds : remainder)
     }
 
     /// The first bucket start at or after `seconds`.
-    func ceil(_ seconds: Int64) -> Int64 {
+    package func ceil(_ seconds: Int64) -> Int64 {
         let start = floor(seconds)
         return start == seconds ? start : start + self.seconds
     }
 
     /// The start (seconds since 1970) of the bucket holding `microseconds` since 1970.
-    func bucket(ofMicroseconds microseconds: Int64) -> Int64 {
+    package func bucket(ofMicroseconds microseconds: Int64) -> Int64 {
         let secondsOfBucket = self.seconds * 1_000_000
         let remainder = microseconds % secondsOfBucket
         let start = microseconds - (remainder < 0 ? remainder + secondsOfBucket : remainder)
@@ -33,7 +33,7 @@ public enum RollupSpan: Int64, CaseIterable, Sendable {
 extension Date {
     /// Whole seconds since 1970: `.down` for the start of a window, `.up` for its end, so
     /// the window never loses a fraction of a second at either edge.
-    func secondsSince1970(rounded rule: FloatingPointRoundingRule) -> Int64 {
+    package func secondsSince1970(rounded rule: FloatingPointRoundingRule) -> Int64 {
         Int64(timeIntervalSince1970.rounded(rule))
     }
 }

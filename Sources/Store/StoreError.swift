@@ -23,8 +23,21 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, LocalizedErro
     case busy(path: String, timeout: Double)
     /// Rows or rollups that cannot be decoded: a damaged file.
     case damaged(path: String, detail: String)
-    /// Any other SQLite failure, with SQLite's own message.
+    /// Any other failure, with the engine's own message (sanitized, without passwords).
     case failed(path: String, reason: String)
+
+    // A database on a server (`location` is its URI without the password):
+
+    /// The connection string itself cannot be read.
+    case invalidConnection(location: String, reason: String)
+    /// No connection: the server is down, unreachable, or has no such database.
+    case unreachable(location: String, reason: String)
+    /// The server refused the user name or password.
+    case authenticationFailed(location: String, reason: String)
+    /// The TLS connection the location asks for could not be set up or verified.
+    case tlsFailed(location: String, reason: String)
+    /// A database on the server holds another program's tables and no cdntop schema.
+    case foreignDatabase(location: String)
 
     public var description: String {
         switch self {
@@ -58,6 +71,20 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, LocalizedErro
                 + "file away to start a new database."
         case .failed(let path, let reason):
             "The probe database \(path) failed: \(reason)."
+        case .invalidConnection(let location, let reason):
+            "Cannot read the probe database's connection string \(location): \(reason)."
+        case .unreachable(let location, let reason):
+            "Cannot connect to the probe database \(location): \(reason). Check that the server "
+                + "runs, accepts connections from here, and holds that database."
+        case .authenticationFailed(let location, let reason):
+            "The server of the probe database \(location) refused the login: \(reason). Check the "
+                + "user name and its password (in the URI, PGPASSWORD or ~/.pgpass)."
+        case .tlsFailed(let location, let reason):
+            "Cannot set up TLS to the probe database \(location): \(reason). Check the server's "
+                + "certificate, the sslmode and the root certificate (sslrootcert)."
+        case .foreignDatabase(let location):
+            "\(location) holds tables of another program and no cdntop schema, and cdntop will not "
+                + "write into another program's database. Use an empty database, or one cdntop created."
         }
     }
 

@@ -8,19 +8,19 @@ import Foundation
 /// "none"), so reordering would silently relabel every stored row. Appending a value also needs
 /// a new (even empty) migration in `Schema`, so that older binaries refuse the file with
 /// `StoreError.newerSchema` instead of meeting codes they cannot read.
-protocol StoredVocabulary: Hashable {
+package protocol StoredVocabulary: Hashable {
     static var storageOrder: [Self] { get }
 }
 
 extension StoredVocabulary {
-    var storedCode: Int {
+    package var storedCode: Int {
         guard let position = Self.storageOrder.firstIndex(of: self) else {
             preconditionFailure("\(self) is missing from \(Self.self).storageOrder: append it there")
         }
         return position + 1
     }
 
-    init(storedCode code: Int) throws(DamagedData) {
+    package init(storedCode code: Int) throws(DamagedData) {
         guard Self.storageOrder.indices.contains(code - 1) else {
             throw DamagedData("unknown \(Self.self) code \(code)")
         }
@@ -28,34 +28,34 @@ extension StoredVocabulary {
     }
 
     /// Reads a nullable column: NULL is nil.
-    static func decode(storedCode code: Int?) throws(DamagedData) -> Self? {
+    package static func decode(storedCode code: Int?) throws(DamagedData) -> Self? {
         guard let code else { return nil }
         return try Self(storedCode: code)
     }
 }
 
 extension Provider: StoredVocabulary {
-    static let storageOrder: [Provider] = [
+    package static let storageOrder: [Provider] = [
         .fastly, .cloudflare, .bunny, .fly, .cloudfront, .keycdn, .vercel, .netlify, .tigris,
         .akamai, .varnish, .nginx,
     ]
 }
 
 extension CacheStatus: StoredVocabulary {
-    static let storageOrder: [CacheStatus] = [
+    package static let storageOrder: [CacheStatus] = [
         .hit, .miss, .stale, .expired, .revalidated, .bypass, .dynamic,
     ]
 }
 
 extension ProbeErrorClass: StoredVocabulary {
-    static let storageOrder: [ProbeErrorClass] = [
+    package static let storageOrder: [ProbeErrorClass] = [
         .dns, .connect, .tls, .timeout, .redirectLoop, .tooManyRedirects, .httpStatus,
         .bodyTooLarge, .protocol, .other,
     ]
 }
 
 extension Continent: StoredVocabulary {
-    static let storageOrder: [Continent] = [
+    package static let storageOrder: [Continent] = [
         .northAmerica, .southAmerica, .europe, .africa, .middleEast, .asia, .oceania,
     ]
 }
@@ -63,36 +63,36 @@ extension Continent: StoredVocabulary {
 extension Continent {
     /// Key columns cannot hold NULL (SQLite treats NULLs as distinct in unique keys, so an
     /// upsert would never find the row): an unknown region is stored as 0 there.
-    static func keyCode(of region: Continent?) -> Int {
+    package static func keyCode(of region: Continent?) -> Int {
         region?.storedCode ?? 0
     }
 
-    static func decode(keyCode code: Int) throws(DamagedData) -> Continent? {
+    package static func decode(keyCode code: Int) throws(DamagedData) -> Continent? {
         code == 0 ? nil : try Continent(storedCode: code)
     }
 }
 
 /// Stored bytes or codes that cannot be read back; `ProbeStore` reports it with the path.
-struct DamagedData: Error {
-    let detail: String
+package struct DamagedData: Error {
+    package let detail: String
 
-    init(_ detail: String) {
+    package init(_ detail: String) {
         self.detail = detail
     }
 }
 
 /// Timestamps are stored as integer microseconds since 1970 UTC: exact, compact, and ordered
 /// by SQLite's integer comparison. Bucket starts are whole seconds.
-enum StoredTime {
-    static func microseconds(_ date: Date) -> Int64 {
+package enum StoredTime {
+    package static func microseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
     }
 
-    static func date(microseconds: Int64) -> Date {
+    package static func date(microseconds: Int64) -> Date {
         Date(timeIntervalSince1970: Double(microseconds) / 1_000_000)
     }
 
-    static func date(seconds: Int64) -> Date {
+    package static func date(seconds: Int64) -> Date {
         Date(timeIntervalSince1970: Double(seconds))
     }
 }

@@ -3,21 +3,21 @@ import Foundation
 /// Which rollup rows answer a window: whole days in the middle, hours at the edges, minutes at
 /// the very edges. Per key, a 30-day window reads about 30 day rows, at most 46 hour rows and
 /// at most 118 minute rows, instead of tens of thousands of raw probes.
-struct WindowPlan {
-    struct Piece {
-        var span: RollupSpan
+package struct WindowPlan {
+    package struct Piece {
+        package var span: RollupSpan
         /// Bucket starts in `[from, to)`, seconds since 1970.
-        var from: Int64
-        var to: Int64
+        package var from: Int64
+        package var to: Int64
     }
 
     /// The window actually covered, seconds since 1970: the request widened to minute edges,
     /// and to hour or day edges where pruning removed the finer rows.
-    let since: Int64
-    let until: Int64
-    let pieces: [Piece]
+    package let since: Int64
+    package let until: Int64
+    package let pieces: [Piece]
 
-    init(since: Date, until: Date, horizons: RetentionHorizons) {
+    package init(since: Date, until: Date, horizons: RetentionHorizons) {
         var start = RollupSpan.minute.floor(since.secondsSince1970(rounded: .down))
         var end = RollupSpan.minute.ceil(until.secondsSince1970(rounded: .up))
         // An edge that would need buckets older than a span's horizon widens to the next

@@ -17,7 +17,8 @@ extension StoreError {
             description + " Or pass --db with another path."
         case .cannotCreateDirectory:
             description + " Or pass --db with a path in a writable directory."
-        case .cannotOpen, .busy, .damaged, .failed, .diskFull:
+        case .cannotOpen, .busy, .damaged, .failed, .diskFull, .invalidConnection, .unreachable,
+             .authenticationFailed, .tlsFailed, .foreignDatabase:
             description
         }
     }

@@ -13,6 +13,13 @@ struct CredentialMaskTests {
         ("https://host:8443/path?q=a:b@c", "https://host:8443/path?q=a:b@c"),
         ("/var/lib/cdntop/probes.sqlite", "/var/lib/cdntop/probes.sqlite"),
         ("no url at all: a:b@c", "no url at all: a:b@c"),
+        ("postgres://u@h/db?sslmode=require&password=s3cret", "postgres://u@h/db?sslmode=require"),
+        ("postgres://u@h/db?password=s3cret&sslmode=require", "postgres://u@h/db?sslmode=require"),
+        ("postgresql://h/db?password=s3cret", "postgresql://h/db"),
+        ("host=db user=u password=s3cret dbname=x", "host=db user=u dbname=x"),
+        ("password = 's3 \\'cret' host=db", "host=db"),
+        ("host=db PASSWORD=s3cret", "host=db"),
+        ("a mypassword=kept and passwords are words", "a mypassword=kept and passwords are words"),
     ])
     func dropsPasswordsKeepsEverythingElse(text: String, expected: String) {
         #expect(CredentialMask.masked(text) == expected)

@@ -1,6 +1,7 @@
 import CDNTopCore
 import Foundation
 import Store
+import TestSupport
 import Testing
 
 @Suite("The endpoint catalog")

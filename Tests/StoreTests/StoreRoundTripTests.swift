@@ -2,6 +2,7 @@ import CDNTopCore
 import Foundation
 import GRDB
 import Store
+import TestSupport
 import Testing
 
 @Suite("Probes round-trip through the database")

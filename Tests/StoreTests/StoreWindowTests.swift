@@ -1,6 +1,7 @@
 import CDNTopCore
 import Foundation
 import Store
+import TestSupport
 import Testing
 
 private let minute = 60.0

@@ -7,7 +7,7 @@ import GRDB
 /// hundred bytes, rewritten at most once per delivery).
 enum AgentRows {
     static func report(_ status: AgentStatus, in db: Database) throws {
-        let json = String(decoding: try JSONEncoder.agentStatus.encode(status), as: UTF8.self)
+        let json = try status.storedJSON()
         try db.execute(sql: """
             INSERT INTO agent (name, region, status) VALUES (?, ?, ?)
             ON CONFLICT (name) DO UPDATE SET region = excluded.region, status = excluded.status
@@ -18,13 +18,7 @@ enum AgentRows {
         try Row.fetchAll(db, sql: "SELECT name, region, last_probe, status FROM agent ORDER BY region, name").map { row in
             let lastProbe: Int64? = row[2]
             let json: String? = row[3]
-            let status = try json.map { json throws(DamagedData) -> AgentStatus in
-                do {
-                    return try JSONDecoder.agentStatus.decode(AgentStatus.self, from: Data(json.utf8))
-                } catch {
-                    throw DamagedData("an agent's status is not readable")
-                }
-            }
+            let status = try json.map { json throws(DamagedData) in try AgentStatus(storedJSON: json) }
             return AgentActivity(agent: row[0], region: row[1],
                                  lastProbe: lastProbe.map(StoredTime.date(microseconds:)), status: status)
         }

@@ -1,27 +1,6 @@
 import CDNTopCore
 import GRDB
 
-/// The endpoint and vantage a probe belongs to, as dictionary row ids.
-struct DictionaryIDs: Hashable {
-    var endpoint: Int64
-    var vantage: Int64
-}
-
-/// An endpoint as raw probes record it: a config edit that changes the URL starts a new entry,
-/// so old probes still export with the URL they were sent to. The origin flag is not part of
-/// it: flipping the flag in the config updates the entry instead (`Dictionaries`).
-struct EndpointEntry: Hashable {
-    var name: String
-    var site: String
-    var url: String
-
-    init(of probe: ProbeResult) {
-        name = probe.endpoint
-        site = probe.site
-        url = probe.url
-    }
-}
-
 /// The `endpoint` and `vantage` tables. Entries are never deleted, so an id, once read, stays
 /// valid for every process sharing the file.
 ///
@@ -35,12 +14,7 @@ enum Dictionaries {
     /// The ids of each probe's endpoint and vantage, adding the missing entries and bringing
     /// the endpoints' flags and newest probe times up to date.
     static func ids(for round: [ProbeResult], in db: Database) throws -> [DictionaryIDs] {
-        var newest: [EndpointEntry: ProbeResult] = [:]
-        for probe in round {
-            let entry = EndpointEntry(of: probe)
-            if let kept = newest[entry], kept.timestamp > probe.timestamp { continue }
-            newest[entry] = probe
-        }
+        let newest = round.newest(by: EndpointEntry.init(of:), time: \.timestamp)
         let endpointIDs = try newest.mapValues { try id(ofEndpointOf: $0, in: db) }
         var vantageIDs: [Vantage: Int64] = [:]
         return try round.map { probe in
@@ -63,12 +37,7 @@ enum Dictionaries {
 
     /// The agent id of each probe, adding missing agents and moving their newest-probe times.
     static func agentIDs(for round: [ProbeResult], in db: Database) throws -> [Int64?] {
-        var newest: [String: ProbeResult] = [:]
-        for probe in round {
-            guard let agent = probe.agent else { continue }
-            if let kept = newest[agent], kept.timestamp > probe.timestamp { continue }
-            newest[agent] = probe
-        }
+        let newest = round.newest(by: \.agent, time: \.timestamp)
         let statement = try db.cachedStatement(sql: """
             INSERT INTO agent (name, region, last_probe) VALUES (?, ?, ?)
             ON CONFLICT (name) DO UPDATE SET

@@ -17,10 +17,7 @@ enum EventRows {
     /// Finds the round's transitions against the stored states, writes them, and moves the states.
     static func record(_ round: [ProbeResult], ids: [DictionaryIDs], in db: Database) throws {
         var states = try self.states(of: Set(ids), in: db)
-        let chronological = zip(ids, round).map { (key: $0, probe: $1) }
-            .enumerated().sorted { ($0.element.probe.timestamp, $0.offset) < ($1.element.probe.timestamp, $1.offset) }
-            .map(\.element)
-        for (key, event) in EventDetector.events(in: chronological, states: &states) {
+        for (key, event) in RoundTransitions.events(of: round, ids: ids, states: &states) {
             try insert(event, ids: key, in: db)
         }
         try save(states, in: db)
@@ -121,76 +118,47 @@ enum EventRows {
             SELECT count(*) FROM event INDEXED BY event_by_time
             WHERE ts >= ? AND ts < ? AND kind != ? AND endpoint_id IN (\(list))
             """, arguments: [since, until, ProbeEvent.Kind.cacheFlip.rawValue]) ?? 0
-        events += try flipRuns(since: since, until: until, endpoints: endpoints, vantageLabel: vantageLabel, in: db)
-        // Newest first; ties in a fixed order, so a refresh never reshuffles the log.
-        let ordered = events.sorted {
-            ($1.time, $0.endpoint, $0.kind.rawValue, $0.vantage) < ($0.time, $1.endpoint, $1.kind.rawValue, $1.vantage)
-        }
-        return EventLog(events: ordered, omitted: max(0, total - limit),
-                        failing: try failing(since: since, until: until, endpoints: endpoints,
-                                             vantageLabel: vantageLabel, in: db))
+        return EventLogAssembly.log(
+            events: events, total: total, limit: limit,
+            flips: try flipGroups(since: since, until: until, endpoints: endpoints, vantageLabel: vantageLabel, in: db),
+            states: try states(since: since, until: until, endpoints: endpoints, vantageLabel: vantageLabel, in: db))
     }
 
-    /// One folded cache-flip event per endpoint name with flips in the window: dated by the
-    /// newest flip, naming the first, with the verdicts and vantages in the order first seen.
-    private static func flipRuns(since: Int64, until: Int64, endpoints: [Int64: StoredEndpoint],
-                                 vantageLabel: (Int64) throws -> String, in db: Database) throws -> [ProbeEvent] {
+    /// The window's cache flips per endpoint entry, vantage and pair of verdicts.
+    private static func flipGroups(since: Int64, until: Int64, endpoints: [Int64: StoredEndpoint],
+                                   vantageLabel: (Int64) throws -> String, in db: Database) throws -> [FlipGroup] {
         let statement = try db.cachedStatement(sql: """
             SELECT vantage_id, cache_before, cache, count(*), min(ts), max(ts) FROM event INDEXED BY event_flips
             WHERE endpoint_id = ? AND kind = ? AND ts >= ? AND ts < ?
             GROUP BY vantage_id, cache_before, cache
             """)
-        /// The flips of one vantage between two verdicts.
-        struct Group {
-            var flip: ProbeEvent
-            var count: Int
-            var last: Date
-        }
-        var groups: [String: [Group]] = [:]
+        var groups: [FlipGroup] = []
         for (id, endpoint) in endpoints {
             for row in try Row.fetchAll(statement, arguments: [id, ProbeEvent.Kind.cacheFlip.rawValue, since, until]) {
-                let flip = ProbeEvent(time: StoredTime.date(microseconds: row[4]), endpoint: endpoint.name,
-                                      vantages: [try vantageLabel(row[0])], kind: .cacheFlip,
-                                      cacheBefore: try CacheStatus.decode(storedCode: row[1]),
-                                      cache: try CacheStatus.decode(storedCode: row[2]))
-                groups[endpoint.name, default: []].append(Group(flip: flip, count: row[3],
-                                                                last: StoredTime.date(microseconds: row[5])))
+                groups.append(FlipGroup(endpoint: endpoint.name, vantage: try vantageLabel(row[0]),
+                                        cacheBefore: try CacheStatus.decode(storedCode: row[1]),
+                                        cache: try CacheStatus.decode(storedCode: row[2]), count: row[3],
+                                        first: StoredTime.date(microseconds: row[4]),
+                                        last: StoredTime.date(microseconds: row[5])))
             }
         }
-        return groups.values.compactMap { found in
-            let ordered = found.sorted { $0.flip.time < $1.flip.time }
-            guard var event = ordered.first?.flip else { return nil }
-            event.count = ordered.reduce(0) { $0 + $1.count }
-            event.firstTime = event.count > 1 ? event.time : nil
-            event.time = ordered.map(\.last).max() ?? event.time
-            event.statuses = ordered.flatMap(\.flip.statuses).uniquedInOrder()
-            event.vantages = ordered.flatMap(\.flip.vantages).uniquedInOrder()
-            return event
-        }
+        return groups
     }
 
-    /// The newest probe's state of each (endpoint name, vantage) heard from in the window, where it failed.
-    private static func failing(since: Int64, until: Int64, endpoints: [Int64: StoredEndpoint],
-                                vantageLabel: (Int64) throws -> String, in db: Database) throws -> [FailingVantage] {
+    /// The state of each (endpoint entry, vantage) whose newest probe is in the window.
+    private static func states(since: Int64, until: Int64, endpoints: [Int64: StoredEndpoint],
+                               vantageLabel: (Int64) throws -> String, in db: Database) throws -> [NewestState] {
         let list = endpoints.keys.map(String.init).joined(separator: ",")
-        var newest: [String: (ts: Int64, failing: FailingVantage?)] = [:]
-        for row in try Row.fetchAll(db, sql: """
+        return try Row.fetchAll(db, sql: """
             SELECT endpoint_id, vantage_id, ts, error, failing_since FROM probe_state
             WHERE endpoint_id IN (\(list)) AND ts >= ? AND ts < ?
-            """, arguments: [since, until]) {
-            guard let endpoint = endpoints[row[0]] else { continue }
-            let vantage = try vantageLabel(row[1])
-            let ts: Int64 = row[2]
-            let key = endpoint.name + "\u{0}" + vantage
-            if let kept = newest[key], kept.ts >= ts { continue }
-            let error = try ProbeErrorClass.decode(storedCode: row[3])
-            let start: Int64? = row[4]
-            newest[key] = (ts, error.flatMap { error in
-                start.map { FailingVantage(endpoint: endpoint.name, vantage: vantage, since: StoredTime.date(microseconds: $0),
-                                           latest: StoredTime.date(microseconds: ts), error: error) }
-            })
+            """, arguments: [since, until]).compactMap { row in
+            guard let endpoint = endpoints[row[0]] else { return nil }
+            return NewestState(endpoint: endpoint.name, vantage: try vantageLabel(row[1]),
+                               time: StoredTime.date(microseconds: row[2]),
+                               error: try ProbeErrorClass.decode(storedCode: row[3]),
+                               failingSince: (row[4] as Int64?).map(StoredTime.date(microseconds:)))
         }
-        return newest.values.compactMap(\.failing).sorted { ($0.endpoint, $0.vantage) < ($1.endpoint, $1.vantage) }
     }
 
     // MARK: Retention
@@ -204,14 +172,6 @@ enum EventRows {
     }
 }
 
-extension Array where Element: Hashable {
-    /// The elements in the order first seen, each once.
-    fileprivate func uniquedInOrder() -> [Element] {
-        var seen = Set<Element>()
-        return filter { seen.insert($0).inserted }
-    }
-}
-
 /// The events of a window as the store reads them.
 public struct EventLog: Sendable, Hashable {
     /// Newest first: the newest failures, recoveries and status changes, and per endpoint one
@@ -221,4 +181,10 @@ public struct EventLog: Sendable, Hashable {
     public var omitted: Int
     /// The vantages whose newest probe in the window failed, with their failure runs.
     public var failing: [FailingVantage]
+
+    package init(events: [ProbeEvent], omitted: Int, failing: [FailingVantage]) {
+        self.events = events
+        self.omitted = omitted
+        self.failing = failing
+    }
 }

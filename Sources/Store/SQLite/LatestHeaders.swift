@@ -3,25 +3,18 @@ import Foundation
 import GRDB
 
 /// The `latest_headers` table: the newest response headers (and trailers) per endpoint and
-/// vantage, for the UI's detail view. One JSON row per pair, rewritten each round; raw probes
-/// keep no headers. A row is `{"headers": […], "trailers": […]}`; rows written before trailers
-/// were kept apart are a bare array of headers, and still read.
+/// vantage, for the UI's detail view. One JSON row per pair (`ResponseHeaderLines.storedJSON`),
+/// rewritten each round; raw probes keep no headers.
 enum LatestHeaders {
     static func update(_ round: [ProbeResult], ids: [DictionaryIDs], in db: Database) throws {
-        var newest: [DictionaryIDs: ProbeResult] = [:]
-        for (probe, probeIDs) in zip(round, ids) where !probe.headers.isEmpty {
-            if let kept = newest[probeIDs], kept.timestamp > probe.timestamp { continue }
-            newest[probeIDs] = probe
-        }
+        let newest = ResponseHeaderLines.newestWithHeaders(in: round, ids: ids)
         let statement = try db.cachedStatement(sql: """
             INSERT INTO latest_headers (endpoint_id, vantage_id, ts, headers) VALUES (?, ?, ?, ?)
             ON CONFLICT (endpoint_id, vantage_id) DO UPDATE SET ts = excluded.ts, headers = excluded.headers
             WHERE excluded.ts >= latest_headers.ts
             """)
-        let encoder = JSONEncoder()
         for (probeIDs, probe) in newest {
-            let lines = ResponseHeaderLines(headers: probe.headers, trailers: probe.trailers)
-            let json = String(decoding: try encoder.encode(lines), as: UTF8.self)
+            let json = try ResponseHeaderLines(of: probe).storedJSON()
             try statement.execute(arguments: [probeIDs.endpoint, probeIDs.vantage,
                                               StoredTime.microseconds(probe.timestamp), json])
         }
@@ -37,12 +30,6 @@ enum LatestHeaders {
             WHERE e.name = ? AND (? IS NULL OR e.site = ?) AND (? IS NULL OR v.label = ?)
             ORDER BY h.ts DESC LIMIT 1
             """, arguments: [endpoint, site, site, vantage, vantage]) else { return ResponseHeaderLines() }
-        let decoder = JSONDecoder()
-        if let lines = try? decoder.decode(ResponseHeaderLines.self, from: Data(json.utf8)) { return lines }
-        do {
-            return ResponseHeaderLines(headers: try decoder.decode([HTTPHeader].self, from: Data(json.utf8)))
-        } catch {
-            throw DamagedData("stored headers of \(endpoint) from \(vantage ?? "any vantage") are not valid JSON")
-        }
+        return try ResponseHeaderLines(storedJSON: json, owner: "\(endpoint) from \(vantage ?? "any vantage")")
     }
 }

@@ -2,30 +2,13 @@ import CDNTopCore
 import Foundation
 import GRDB
 
-/// One rollup row's key: a bucket of one span for one endpoint, vantage and POP region.
-struct RollupCell: Hashable {
-    var span: RollupSpan
-    var bucket: Int64
-    var ids: DictionaryIDs
-    /// `Continent.keyCode`: 0 for an unknown region.
-    var popRegion: Int
-}
-
 /// The `rollup` table: written in the same transaction as the raw probes, read by every window.
 enum Rollups {
     /// Folds a round into its rollup rows. The round is grouped in memory first and the
     /// stored rows of the buckets it touches are read with one range query per span, so a
     /// round costs one upsert per (bucket, key) however many probes fall in it.
     static func add(_ round: [ProbeResult], ids: [DictionaryIDs], in db: Database) throws {
-        var cells: [RollupCell: ProbeAggregate] = [:]
-        for (probe, probeIDs) in zip(round, ids) {
-            let microseconds = StoredTime.microseconds(probe.timestamp)
-            for span in RollupSpan.allCases {
-                let cell = RollupCell(span: span, bucket: span.bucket(ofMicroseconds: microseconds),
-                                      ids: probeIDs, popRegion: Continent.keyCode(of: probe.popRegion))
-                cells[cell, default: ProbeAggregate()].add(probe)
-            }
-        }
+        var cells = RollupCell.aggregates(of: round, ids: ids)
         let touched = Set(cells.keys)
         for span in RollupSpan.allCases {
             let buckets = touched.lazy.filter { $0.span == span }.map(\.bucket)
