@@ -96,7 +96,7 @@ let package = Package(
         ]),
         // The executable: argument parsing and wiring only.
         .executableTarget(name: "cdntop", dependencies: [
-            "CDNTopCore", "Config", "Probe", "Store", "Outbox", "Agent", "Report", "Export", "TerminalApp", "UI", "Lab", "TOMLFile",
+            "CDNTopCore", "Config", "Probe", "Store", "PostgresStore", "Outbox", "Agent", "Report", "Export", "TerminalApp", "UI", "Lab", "TOMLFile",
             "Metrics", "Compare", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -79,7 +79,12 @@ public final class Delivery: Sendable {
     }
 
     /// The store the probes are for, as the outbox names it: one outbox serves several stores.
-    public var destination: String { URL(fileURLWithPath: storePath).standardizedFileURL.path }
+    /// A file by its absolute path; a server by its URI without the password, so changing a
+    /// password does not strand what waits.
+    public var destination: String {
+        StoreAddress.isConnectionURI(storePath) ? CredentialMask.masked(storePath)
+            : URL(fileURLWithPath: storePath).standardizedFileURL.path
+    }
 
     /// The store, opened now if it was not yet.
     private func store() throws -> any ProbeStore {

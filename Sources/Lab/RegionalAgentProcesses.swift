@@ -45,7 +45,7 @@ public final class RegionalAgentProcesses: @unchecked Sendable {
             FileManager.default.createFile(atPath: log.path, contents: nil)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
-            let agentID = "demo-\(name)"
+            let agentID = Self.agentID(for: region)
             process.arguments = ["probe", "--config", config.path, "--db", uri, "--agent-id", agentID,
                                  "--outbox", directory.appendingPathComponent("outbox-\(name).sqlite").path,
                                  "--stop-on-stdin-eof"]
@@ -73,6 +73,11 @@ public final class RegionalAgentProcesses: @unchecked Sendable {
             statuses[child.region.label] = child.process.isRunning ? nil : child.process.terminationStatus
         }
         return statuses
+    }
+
+    /// The id the demo gives the agent of `region`.
+    public static func agentID(for region: Vantage) -> String {
+        "demo-" + fileSafe(region.label)
     }
 
     private static func fileSafe(_ label: String) -> String {

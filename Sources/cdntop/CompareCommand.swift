@@ -73,8 +73,12 @@ struct CompareCommand: ParsableCommand {
         }
         let label = region ?? CDNTopConfig.defaultRegion
         let vantage = Vantage(label: label, continent: POPRegions.continent(vantageLabel: label))
-        let store = try db.map { path throws -> any ProbeStore in
-            do { return try SQLiteProbeStore(path: path) } catch { throw ExitStatus.databaseUnusable.fail(commandLineMessage(error)) }
+        let store = try db.map { database throws -> any ProbeStore in
+            do {
+                return try StoreOpening.open(StoreAddress(database), settings: .default)
+            } catch {
+                throw ExitStatus.databaseUnusable.fail(commandLineMessage(error))
+            }
         }
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
         let run = CompareRun(endpoints: endpoints, rounds: rounds, interval: interval.seconds, vantage: vantage)

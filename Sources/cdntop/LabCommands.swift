@@ -93,13 +93,14 @@ struct DemoCommand: ParsableCommand {
         discussion: """
             Starts the scenario's simulated edges on loopback (HTTPS, with a throwaway \
             certificate), one probing agent per vantage region (all writing one database: a \
-            temp file unless --db), and the UI. With \
-            --no-ui it runs headless for --duration, then prints where the database is.
+            temp file unless --db), and the UI. With --db postgres://… each region's agent is \
+            its own `cdntop probe` process writing the server, as agents on their own machines \
+            would. With --no-ui it runs headless for --duration, then prints where the database is.
             """)
 
     @OptionGroup var scenario: ScenarioOption
 
-    @Option(help: ArgumentHelp("Probe database (default: a new temp file).", valueName: "PATH"))
+    @Option(help: ArgumentHelp("Probe database: a file or a postgres:// URI (default: a new temp file).", valueName: "PATH|URI"))
     var db: String?
 
     @Flag(name: .customLong("no-ui"), help: "Run headless for --duration (for CI and for making a database).")
@@ -123,10 +124,11 @@ struct DemoCommand: ParsableCommand {
             do { try DashboardError.requireTerminal() } catch { throw ExitStatus.badArguments.fail("\(error); try --no-ui") }
         }
         let scenario = try scenario.load()
-        let path = db ?? FileManager.default.temporaryDirectory.appendingPathComponent("cdntop-demo-\(UUID().uuidString.prefix(8)).sqlite").path
+        let address = StoreAddress(db ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("cdntop-demo-\(UUID().uuidString.prefix(8)).sqlite").path)
         let store: any ProbeStore
         do {
-            store = try SQLiteProbeStore(path: path)
+            store = try StoreOpening.open(address, settings: .default)
         } catch {
             throw ExitStatus.databaseUnusable.fail(commandLineMessage(error))
         }
@@ -139,21 +141,20 @@ struct DemoCommand: ParsableCommand {
         defer { lab.stop() }
         signal(SIGPIPE, SIG_IGN)
         if noUI {
-            try runHeadless(lab: lab, store: store, path: path)
+            try runHeadless(lab: lab, store: store, address: address)
         } else {
-            try runWithUI(lab: lab, store: store, path: path)
+            try runWithUI(lab: lab, store: store, address: address)
         }
     }
 
-    private func runHeadless(lab: LabServer, store: any ProbeStore, path: String) throws {
-        let agents = RegionalAgents(lab: lab, store: store)
+    private func runHeadless(lab: LabServer, store: any ProbeStore, address: StoreAddress) throws {
         let stop = StopSignal()
         let started = Date()
-        agents.start()
+        let fleet = try DemoFleet.start(lab: lab, store: store, address: address, regions: lab.scenario.regions)
         _ = stop.sleep(seconds: duration.seconds)
-        agents.stop()
+        let done = fleet.stop(waitSeconds: 15)
         let seconds = Date().timeIntervalSince(started)
-        Self.tellWhereProbesAre(path, summary: "\(agents.roundsCompleted) rounds from \(lab.scenario.regions.count) regions "
+        Self.tellWhereProbesAre(address.display, summary: "\(done) from \(lab.scenario.regions.count) regions "
                                 + "in \(Int(seconds.rounded())) s into")
     }
 
@@ -167,20 +168,64 @@ struct DemoCommand: ParsableCommand {
             """.utf8))
     }
 
-    private func runWithUI(lab: LabServer, store: any ProbeStore, path: String) throws {
+    private func runWithUI(lab: LabServer, store: any ProbeStore, address: StoreAddress) throws {
         let scenario = lab.scenario
         // The UI probes from the first region itself (so p works); the others are background agents.
         let own = scenario.regions[0]
-        let agents = RegionalAgents(lab: lab, store: store, regions: Array(scenario.regions.dropFirst()))
-        agents.start()
-        defer { agents.stop(waitSeconds: 2) }
+        let fleet = try DemoFleet.start(lab: lab, store: store, address: address, regions: Array(scenario.regions.dropFirst()))
+        defer { fleet.stop(waitSeconds: 2) }
         let options = DashboardOptions(
             databasePath: store.location, reportsDirectory: reportsDirectory, window: .fiveMinutes, refresh: 1,
             themeName: theme, braille: false, environment: ProcessInfo.processInfo.environment,
             executablePath: DashboardCommand.executablePath)
         let agent = ProbeAgent(endpoints: lab.layout.endpoints(for: own), vantage: own, store: store)
+        if case .postgres = address { agent.agentID = DemoFleet.agentID(own) }
         // Said after the screen is restored, whether the UI ended on q or on a signal.
-        defer { Self.tellWhereProbesAre(path, summary: "the probes are in") }
+        defer { Self.tellWhereProbesAre(address.display, summary: "the probes are in") }
         try DashboardCommand.runUI(options: options, store: store, agent: agent)
+    }
+}
+
+/// The demo's background agents: threads in this process writing a database file, or — for a
+/// PostgreSQL database — one `cdntop probe` process per region, the topology of agents on
+/// their own machines.
+private enum DemoFleet {
+    case threads(RegionalAgents)
+    case processes(RegionalAgentProcesses, directory: URL)
+
+    static func agentID(_ region: Vantage) -> String {
+        RegionalAgentProcesses.agentID(for: region)
+    }
+
+    static func start(lab: LabServer, store: any ProbeStore, address: StoreAddress, regions: [Vantage]) throws -> DemoFleet {
+        guard case .postgres(let uri) = address else {
+            let agents = RegionalAgents(lab: lab, store: store, regions: regions)
+            agents.start()
+            return .threads(agents)
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cdntop-demo-agents-\(UUID().uuidString.prefix(8))")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let agents = RegionalAgentProcesses(executable: DashboardCommand.executablePath, databaseURI: uri, directory: directory)
+            try agents.start(lab: lab, regions: regions)
+            return .processes(agents, directory: directory)
+        } catch {
+            throw ExitStatus.nothingDone.fail("cannot start the demo's agents in \(directory.path): \(FileProblem.describe(error))")
+        }
+    }
+
+    /// Stops the agents, waiting for their rounds in flight; says what they did.
+    @discardableResult
+    func stop(waitSeconds: Double) -> String {
+        switch self {
+        case .threads(let agents):
+            agents.stop(waitSeconds: waitSeconds)
+            return "\(agents.roundsCompleted) rounds"
+        case .processes(let agents, let directory):
+            let statuses = agents.stop(waitSeconds: waitSeconds)
+            let failed = statuses.filter { $0.value != 0 }.keys.sorted()
+            return "\(statuses.count) agent processes (logs in \(directory.path)"
+                + (failed.isEmpty ? ")" : "; not stopped cleanly: \(failed.joined(separator: ", ")))")
+        }
     }
 }

@@ -35,16 +35,17 @@ struct Locations: ParsableArguments {
     }
 
     /// The probe database for a reader (`report`, `export`, the read-only UI), opened
-    /// read-only: it never creates, migrates or converts a file. A missing (or empty) file ends
-    /// the command with `missing`'s message and status; any other problem with exit status 3.
+    /// read-only: it never creates, migrates or converts a file or a schema. A missing (or
+    /// empty) database ends the command with `missing`'s message and status; any other
+    /// problem with exit status 3.
     func openReadOnlyStore(configured: String? = nil, missing: (message: String, status: ExitStatus)? = nil) throws -> any ProbeStore {
-        let path = databasePath(configured: configured)
+        let address = storeAddress(configured: configured)
         do {
-            return try SQLiteProbeStore.openReadOnly(path: path)
-        } catch let error as StoreError where error == .missing(path: path) || error == .empty(path: path) {
+            return try StoreOpening.openReadOnly(address)
+        } catch let error as StoreError where error == .missing(path: address.display) || error == .empty(path: address.display) {
             guard let missing else { throw ExitStatus.databaseUnusable.fail(error.commandLineMessage) }
-            let message = error == .empty(path: path) ? "nothing to report: \(error.commandLineMessage)" : missing.message
-            throw missing.status.fail(message.replacingOccurrences(of: "{path}", with: path))
+            let message = error == .empty(path: address.display) ? "nothing to report: \(error.commandLineMessage)" : missing.message
+            throw missing.status.fail(message.replacingOccurrences(of: "{path}", with: address.display))
         } catch {
             throw ExitStatus.databaseUnusable.fail(commandLineMessage(error))
         }
@@ -53,23 +54,25 @@ struct Locations: ParsableArguments {
     /// The probe database for a writer (`probe`, the UI), created when missing.
     func openStore(config: CDNTopConfig?) throws -> any ProbeStore {
         do {
-            return try SQLiteProbeStore(path: databasePath(configured: config?.database.path),
-                                  settings: StoreSettings.default.overriding(with: config?.database ?? .init()))
+            return try StoreOpening.open(storeAddress(configured: config?.database.path),
+                                         settings: StoreSettings.default.overriding(with: config?.database ?? .init()))
         } catch {
             throw ExitStatus.databaseUnusable.fail(commandLineMessage(error))
         }
     }
 
-    /// The agent's way into the probe database. A database another process holds locked is
-    /// not a reason to stop probing: the probes wait in the outbox, and the store is opened
-    /// at a later delivery. Anything else wrong with it ends the command (exit 3).
+    /// The agent's way into the probe database. A database another process holds locked, or
+    /// a server that is down, is not a reason to stop probing: the probes wait in the outbox,
+    /// and the store is opened at a later delivery. Anything else wrong with it (a wrong
+    /// password, another program's database) ends the command (exit 3).
     func delivery(config: CDNTopConfig, outbox: Outbox) throws -> Delivery {
-        let path = databasePath(configured: config.database.path)
+        let address = storeAddress(configured: config.database.path)
         let settings = StoreSettings.default.overriding(with: config.database)
         do {
-            return Delivery(store: try SQLiteProbeStore(path: path, settings: settings), outbox: outbox)
-        } catch StoreError.busy {
-            return Delivery(storePath: path, outbox: outbox) { try SQLiteProbeStore(path: path, settings: settings) }
+            return Delivery(store: try StoreOpening.open(address, settings: settings), outbox: outbox)
+        } catch where StoreOpening.isPassing(error) {
+            FileHandle.standardError.write(Data("cdntop: \(commandLineMessage(error)) Probing goes on; probes wait in the outbox \(outbox.location).\n".utf8))
+            return Delivery(storePath: address.display, outbox: outbox) { try StoreOpening.open(address, settings: settings) }
         } catch {
             throw ExitStatus.databaseUnusable.fail(commandLineMessage(error))
         }
@@ -109,6 +112,11 @@ struct Locations: ParsableArguments {
         } catch {
             throw ExitStatus.configUnusable.fail("\(error), or pass --agent-id")
         }
+    }
+
+    /// Where the probe database is: `--db`, else the config's `[database]`, else the default file.
+    func storeAddress(configured: String? = nil) -> StoreAddress {
+        StoreAddress(databasePath(configured: configured))
     }
 
     func databasePath(configured: String? = nil) -> String {

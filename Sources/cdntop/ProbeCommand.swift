@@ -95,7 +95,8 @@ struct ProbeCommand: ParsableCommand {
         }
         let exporter = try metrics.map { address in
             do {
-                return try ProbeMetricsExporter(address: address, config: config, storePath: delivery.storePath)
+                return try ProbeMetricsExporter(address: address, config: config,
+                                                database: locations.storeAddress(configured: config.database.path))
             } catch {
                 throw ExitStatus.nothingDone.fail("--metrics \(address.hostForURL):\(address.port): cannot listen: \(error)")
             }

@@ -22,7 +22,7 @@ final class ProbeMetricsExporter {
     /// The database the agent delivers to, read for the alert state. Opened read-only when first
     /// needed: the agent may start while it is locked or not yet created (its probes wait in
     /// the outbox meanwhile), and judging thresholds must not be what creates it.
-    private let storePath: String
+    private let database: StoreAddress
     private var store: (any ProbeStore)?
     private let endpoints: [StoredEndpoint]
     private let thresholds: [String: AlertThresholds]
@@ -31,9 +31,9 @@ final class ProbeMetricsExporter {
     private var judgedMinute: Double?
 
     /// Binds `address` now, so a taken port fails the command before the first round.
-    init(address: MetricsAddress, config: CDNTopConfig, storePath: String) throws {
+    init(address: MetricsAddress, config: CDNTopConfig, database: StoreAddress) throws {
         server = try MetricsServer.start(address, metrics: metrics)
-        self.storePath = storePath
+        self.database = database
         endpoints = config.endpoints.map { StoredEndpoint(name: $0.name, site: $0.site, url: $0.url, isOrigin: $0.isOrigin) }
         thresholds = config.thresholds
     }
@@ -46,7 +46,7 @@ final class ProbeMetricsExporter {
         let now = Date()
         let minute = (now.timeIntervalSince1970 / 60).rounded(.down)
         guard !thresholds.isEmpty, minute != judgedMinute else { return }
-        if store == nil { store = try? SQLiteProbeStore.openReadOnly(path: storePath) }
+        if store == nil { store = try? StoreOpening.openReadOnly(database) }
         guard let store else { return }
         var states: [AgentMetrics.AlertLimitState] = []
         for site in Set(endpoints.map(\.site)).sorted() {

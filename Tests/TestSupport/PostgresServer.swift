@@ -18,6 +18,8 @@ public final class PostgresServer: Sendable {
     public let caCertificate: String
     /// A CA that signed nothing the server has: verify-full against it must fail.
     public let otherCACertificate: String
+    /// The server's settings, given to `pg_ctl start` each time it starts.
+    private let options: String
 
     private static let started: Result<PostgresServer, any Error> = {
         let result = Result { try PostgresServer.start() }
@@ -64,6 +66,7 @@ public final class PostgresServer: Sendable {
             "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
             "-c max_connections=300", "-c password_encryption=scram-sha-256",
         ].joined(separator: " ")
+        self.options = options
         try control(["-o", options, "start"])
         try superuser("CREATE ROLE \(user) LOGIN CREATEDB PASSWORD '\(password)'")
     }
@@ -114,6 +117,16 @@ public final class PostgresServer: Sendable {
     private func postmasterPID() -> Int32? {
         let text = try? String(contentsOfFile: directory.path + "/data/postmaster.pid", encoding: .utf8)
         return text?.split(separator: "\n").first.flatMap { Int32($0) }
+    }
+
+    /// Stops the server (fast shutdown) and keeps its data: an outage, until `resume`.
+    public func pause() throws {
+        try control(["-m", "fast", "stop"])
+    }
+
+    /// Starts a paused server again, on the same port, with the same data.
+    public func resume() throws {
+        try control(["-o", options, "start"])
     }
 
     /// Stops the server without removing its data, and starts it again on the same port.

@@ -1,0 +1,51 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The demo on a PostgreSQL server: each region's agent is its own `cdntop probe` process with
+/// its own agent id, all writing one database that `report` and `export` then read; the
+/// password reaches no output and no child's command line.
+@Suite("cdntop demo on PostgreSQL")
+struct PostgresDemoTests {
+    @Test func everyRegionIsAnAgentProcessWritingOneServer() throws {
+        let postgres = try PostgresServer.shared()
+        let uri = postgres.uri(database: try postgres.createDatabase())
+        let cli = try CLIRunner()
+        let (process, out, err) = try cli.start(["demo", "--no-ui", "--duration", "6s", "--db", uri])
+        // While it runs, the agents are processes of their own, and no command line shows the password.
+        var agentCommandLines: [String] = []
+        let deadline = Date().addingTimeInterval(20)
+        while agentCommandLines.count < 7, Date() < deadline {
+            agentCommandLines = Self.commandLines(containing: "--stop-on-stdin-eof")
+            usleep(100_000)
+        }
+        let demo = CLIRunner.finish(process, out, err)
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(agentCommandLines.count == 7, "one process per region: \(agentCommandLines)")
+        #expect(agentCommandLines.allSatisfy { !$0.contains(postgres.password) })
+        #expect(!demo.stderr.contains(postgres.password), "\(demo.stderr)")
+        #expect(demo.stderr.contains("postgres://\(postgres.user)@127.0.0.1:\(postgres.port)/"), "\(demo.stderr)")
+        #expect(Self.commandLines(containing: "--stop-on-stdin-eof").isEmpty, "no agent outlives the demo")
+
+        let report = try cli.run(["report", "--db", uri, "--format", "json", "--window", "1h"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        #expect((json["regions"] as? [Any])?.count == 7)
+        let agents = try #require(json["agents"] as? [[String: Any]])
+        #expect(Set(agents.compactMap { $0["agent"] as? String }).count == 7)
+        #expect(agents.allSatisfy { ($0["agent"] as? String)?.hasPrefix("demo-") == true })
+        let export = try cli.run(["export", "--db", uri])
+        let stored = try export.lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(Set(stored.compactMap { $0["agent"] as? String }).count == 7, "every probe carries its agent")
+    }
+
+    /// The command lines of this machine's processes that contain `text`.
+    static func commandLines(containing text: String) -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { $0.allSatisfy(\.isNumber) }.compactMap { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            let line = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            return line.contains(text) ? line : nil
+        }
+    }
+}
