@@ -49,3 +49,48 @@ struct PostgresDemoTests {
         }
     }
 }
+
+/// What a newcomer does first: two agents in two regions write one PostgreSQL database, and a
+/// UI on a third terminal shows both regions, naming the database without its password.
+@Suite("Two agents and a UI on one PostgreSQL database")
+struct PostgresTwoAgentsTests {
+    @Test func bothRegionsFillTheUIOnAThirdTerminal() async throws {
+        let postgres = try PostgresServer.shared()
+        let uri = postgres.uri(database: try postgres.createDatabase())
+        let server = try LoopbackHTTPServer.start()
+        defer { server.stop() }
+        let cli = try CLIRunner()
+        try cli.writeConfig("""
+            [[endpoint]]
+            name = "edge"
+            site = "loop.example"
+            url = "\(server.url("/headers?X-Served-By=cache-fra1-FRA&X-Cache=HIT&Via=1.1%20varnish"))"
+            interval = "1s"
+            """)
+        var agents: [Process] = []
+        defer { for agent in agents { agent.terminate(); agent.waitUntilExit() } }
+        for region in ["eu-west", "ap-south"] {
+            let (process, _, _) = try cli.start(["probe", "--config", cli.configPath, "--db", uri, "--region", region,
+                                                 "--outbox", cli.directory.appendingPathComponent("outbox-\(region).sqlite").path])
+            agents.append(process)
+        }
+        // The UI opens read-only: it waits for nothing, so the agents' first rounds come first.
+        let deadline = Date().addingTimeInterval(20)
+        var regions: Set<String> = []
+        while regions.count < 2, Date() < deadline {
+            regions = Set(try cli.run(["export", "--db", uri]).lines.compactMap { line in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["region"] as? String
+            })
+            usleep(100_000)
+        }
+        #expect(regions == ["eu-west", "ap-south"])
+        let tmux = try TmuxSession(command: DashboardTmuxTests.command(cli, extra: "--no-probe", database: uri), width: 200, height: 50)
+        defer { tmux.kill() }
+        let screen = await tmux.waitFor(text: "ap-south")
+        #expect(screen.contains("eu-west"), "\(screen)")
+        #expect(screen.contains("postgres://\(postgres.user)@127.0.0.1:\(postgres.port)/"), "the header names the database")
+        #expect(!screen.contains(postgres.password), "the header shows no password")
+        try tmux.send("q")
+        await tmux.waitFor(text: "exited 0")
+    }
+}
