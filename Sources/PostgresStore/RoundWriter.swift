@@ -223,6 +223,7 @@ private struct RoundWrite {
                     AS k(span, bucket, endpoint_id, vantage_id, pop_region)
                 ON (r.span, r.bucket, r.endpoint_id, r.vantage_id, r.pop_region)
                     = (k.span, k.bucket, k.endpoint_id, k.vantage_id, k.pop_region)
+                WHERE \(Self.bucketRanges(of: pending))
                 ORDER BY r.span, r.bucket, r.endpoint_id, r.vantage_id, r.pop_region
                 FOR UPDATE OF r
                 """, Self.columns(of: pending))
@@ -256,6 +257,16 @@ private struct RoundWrite {
             guard !pending.isEmpty else { return }
         }
         throw DamagedData("rollup rows kept appearing and disappearing while being merged")
+    }
+
+    /// Per span, the range of buckets `cells` cover, as a condition on `r`: the primary key's
+    /// range scans bound the join, where a join on the keys alone may read the whole table.
+    private static func bucketRanges(of cells: [RollupCell]) -> String {
+        RollupSpan.allCases.compactMap { span in
+            let buckets = cells.lazy.filter { $0.span == span }.map(\.bucket)
+            guard let oldest = buckets.min(), let newest = buckets.max() else { return nil }
+            return "(r.span = \(span.seconds) AND r.bucket BETWEEN \(oldest) AND \(newest))"
+        }.joined(separator: " OR ")
     }
 
     /// Keys, counts and encoded summaries of `keys`, as the columns of `unnest`.
