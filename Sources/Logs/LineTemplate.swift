@@ -1,0 +1,213 @@
+import Foundation
+import CDNTopCore
+
+/// What a field of a text log format holds, as far as cdntop reads it. nginx variables and
+/// varnishncsa codes both compile to these; everything cdntop does not keep (client address,
+/// user agent, referer, query string) is `ignored` and never leaves the line.
+enum FieldMeaning: Sendable, Equatable {
+    case commonLogTime, iso8601Time, epochTime
+    case request, status, bytes, cache, contentType, host, path, pop, protocolVersion
+    /// A duration in seconds ("0.012") or microseconds: the TTFB figure of the format.
+    case ttfbSeconds, ttfbMicroseconds
+    case ignored
+
+    var isTime: Bool { self == .commonLogTime || self == .iso8601Time || self == .epochTime }
+
+    /// Spaces inside the value: the Common Log time has one ("10/Oct/2000:13:55:36 -0700"),
+    /// so when a space follows it, the value ends at the second space, not the first.
+    var innerSpaces: Int { self == .commonLogTime ? 1 : 0 }
+}
+
+/// A text log format (nginx `log_format`, varnishncsa `-F`) as literal text and fields in
+/// turn. A line is read by matching each literal exactly and taking each field up to the
+/// first byte of the literal after it, so a quoted field ends at its closing quote (both
+/// nginx and varnishncsa escape quotes inside values) and a bracketed time at its bracket.
+struct LineTemplate: Sendable {
+    enum Segment: Sendable, Equatable {
+        case literal([UInt8])
+        /// `name` is how the format spells it ("$status", "%{Varnish:hitmiss}x"), for messages.
+        case field(FieldMeaning, name: String)
+    }
+
+    let segments: [Segment]
+    /// JSON-escaped values (nginx `escape=json`) may hold `\"`: a quote after an odd number
+    /// of backslashes does not end the field.
+    let backslashEscapedQuotes: Bool
+
+    /// Checks what the aggregator needs and refuses formats that cannot be read unambiguously.
+    init(segments: [Segment], backslashEscapedQuotes: Bool, formatName: String) throws(LogFormatError) {
+        var merged: [Segment] = []
+        for segment in segments {
+            if case .literal(let next) = segment, case .literal(let previous)? = merged.last {
+                merged[merged.count - 1] = .literal(previous + next)
+            } else if case .literal(let text) = segment, text.isEmpty {
+                continue
+            } else {
+                merged.append(segment)
+            }
+        }
+        var previousField: String?
+        for segment in merged {
+            if case .field(_, let name) = segment {
+                if let previousField {
+                    throw LogFormatError("\(formatName): \(previousField) and \(name) have nothing between them, so a line cannot tell where one ends; put a space or other text between them")
+                }
+                previousField = name
+            } else {
+                previousField = nil
+            }
+        }
+        let meanings = merged.compactMap { segment -> FieldMeaning? in
+            if case .field(let meaning, _) = segment { return meaning } else { return nil }
+        }
+        guard meanings.contains(where: \.isTime) else {
+            throw LogFormatError("\(formatName) has no time field: cdntop counts requests per minute and needs one")
+        }
+        self.segments = merged
+        self.backslashEscapedQuotes = backslashEscapedQuotes
+    }
+
+    var meanings: [FieldMeaning] {
+        segments.compactMap { if case .field(let meaning, _) = $0 { meaning } else { nil } }
+    }
+
+    /// The format written back, for messages.
+    var text: String {
+        segments.map { segment in
+            switch segment {
+            case .literal(let bytes): String(decoding: bytes, as: UTF8.self)
+            case .field(_, let name): name
+            }
+        }.joined()
+    }
+
+    /// Splits `line` into its fields and hands each kept one to `read`; nil when the line
+    /// matched the template, else where it did not.
+    func match(_ line: LogBytes, into record: inout LogRecord,
+               read: (FieldMeaning, LogBytes, inout LogRecord) -> Bool) -> LineProblem? {
+        var position = 0
+        for (index, segment) in segments.enumerated() {
+            switch segment {
+            case .literal(let text):
+                guard position + text.count <= line.count,
+                      text.withUnsafeBufferPointer({ memcmp(line.baseAddress! + position, $0.baseAddress!, text.count) == 0 })
+                else {
+                    return LineProblem(expected: "the text '\(String(decoding: text, as: UTF8.self))'\(after(index))", position: position)
+                }
+                position += text.count
+            case .field(let meaning, let name):
+                let end = fieldEnd(in: line, from: position, meaning: meaning, index: index)
+                guard let end else {
+                    return LineProblem(expected: "\(name) followed by \(describeNext(index))", position: position)
+                }
+                if meaning != .ignored, !read(meaning, line.slice(position..<end), &record) {
+                    return LineProblem(expected: "a value of \(name)", position: position)
+                }
+                position = end
+            }
+        }
+        guard position == line.count else {
+            return LineProblem(expected: "the end of the line\(after(segments.count))", position: position)
+        }
+        return nil
+    }
+
+    private func fieldEnd(in line: LogBytes, from start: Int, meaning: FieldMeaning, index: Int) -> Int? {
+        guard index + 1 < segments.count, case .literal(let next) = segments[index + 1] else { return line.count }
+        let delimiter = next[0]
+        var skip = delimiter == UInt8(ascii: " ") ? meaning.innerSpaces : 0
+        var position = start
+        guard let base = line.baseAddress else { return nil }
+        while position < line.count {
+            guard let found = memchr(base + position, Int32(delimiter), line.count - position) else { return nil }
+            let offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if backslashEscapedQuotes, isEscaped(line, offset, from: start) {
+                position = offset + 1
+                continue
+            }
+            if skip > 0 {
+                skip -= 1
+                position = offset + 1
+                continue
+            }
+            return offset
+        }
+        return nil
+    }
+
+    private func isEscaped(_ line: LogBytes, _ offset: Int, from start: Int) -> Bool {
+        var backslashes = 0
+        var index = offset - 1
+        while index >= start, line[index] == UInt8(ascii: "\\") {
+            backslashes += 1
+            index -= 1
+        }
+        return backslashes % 2 == 1
+    }
+
+    private func after(_ index: Int) -> String {
+        guard index > 0, case .field(_, let name) = segments[index - 1] else { return "" }
+        return " after \(name)"
+    }
+
+    private func describeNext(_ index: Int) -> String {
+        guard index + 1 < segments.count, case .literal(let text) = segments[index + 1] else { return "the end of the line" }
+        return "'\(String(decoding: text, as: UTF8.self))'"
+    }
+}
+
+/// Reads the fields the text formats share into a record. `ttfb` says which duration field
+/// is the format's TTFB (the others are ignored), decided once per format.
+enum TemplateFields {
+    static func read(_ meaning: FieldMeaning, _ value: LogBytes, into record: inout LogRecord) -> Bool {
+        switch meaning {
+        case .commonLogTime:
+            guard let seconds = FieldReading.commonLogTime(value) else { return false }
+            record.seconds = seconds
+            record.hasTime = true
+        case .iso8601Time:
+            guard let seconds = FieldReading.iso8601Time(value) else { return false }
+            record.seconds = seconds
+            record.hasTime = true
+        case .epochTime:
+            guard let seconds = FieldReading.epochTime(value) else { return false }
+            record.seconds = seconds
+            record.hasTime = true
+        case .request:
+            FieldReading.requestLine(value, into: &record)
+        case .status:
+            record.status = FieldReading.integer(value).map { $0 < 1000 ? Int($0) : 0 } ?? 0
+        case .bytes:
+            record.bytes = FieldReading.integer(value) ?? 0
+        case .cache:
+            record.cache = value.isAbsent ? .none : value
+        case .contentType:
+            record.contentType = value.isAbsent ? .none : value
+        case .host:
+            if !value.isAbsent { record.host = value }
+        case .path:
+            if !value.isAbsent { FieldReading.absoluteTarget(value, into: &record) }
+        case .pop:
+            record.pop = value.isAbsent ? .none : value
+        case .protocolVersion:
+            record.version = LoggedHTTPVersion(value)
+        case .ttfbSeconds:
+            if let seconds = FieldReading.decimal(FieldReading.firstListEntry(value)) {
+                record.ttfbMilliseconds = seconds * 1000
+            }
+        case .ttfbMicroseconds:
+            if let microseconds = FieldReading.integer(value) {
+                record.ttfbMilliseconds = Double(microseconds) / 1000
+            }
+        case .ignored:
+            break
+        }
+        return true
+    }
+}
+
+/// A log format that cannot be used as given, with what to fix.
+public struct LogFormatError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
