@@ -37,8 +37,20 @@ public struct IngestSummary: Sendable {
 
 /// Why an ingest stopped before the end: the message says what to fix.
 public struct IngestError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable {
+        /// The format (or `--site`) does not fit the log: an argument to change.
+        case arguments
+        /// A file cannot be read.
+        case input
+    }
+
+    public let kind: Kind
     public let description: String
-    init(_ description: String) { self.description = description }
+
+    init(_ kind: Kind, _ description: String) {
+        self.kind = kind
+        self.description = description
+    }
 }
 
 /// Reads log files (or stdin) through a format, counts them per minute and stores the
@@ -70,6 +82,10 @@ public final class LogIngest {
     /// Ingests `paths` ("-" is stdin) to their end; with `follow`, keeps reading as they grow
     /// until `pause` (which waits up to the given seconds) returns true: a stop was asked for.
     public func run(paths: [String], follow: Bool, pause: (TimeInterval) -> Bool) throws {
+        if choice.name != .auto {
+            // A format that cannot be compiled is said before any file is opened.
+            do { _ = try choice.parser(firstLines: []) } catch { throw IngestError(.arguments, error.description) }
+        }
         let sources = try paths.map { try LogSource(path: $0, ingest: self) }
         defer { sources.forEach { $0.close() } }
         if !follow {
@@ -106,7 +122,7 @@ public final class LogIngest {
             if let sniffed { say("\(source): --format auto chose \(sniffed); pass --format to choose yourself") }
             return parser
         } catch {
-            throw IngestError(error.description)
+            throw IngestError(.arguments, error.description)
         }
     }
 
@@ -171,12 +187,12 @@ private final class LogSource {
         }
         name = URL(fileURLWithPath: path).standardizedFileURL.path
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw IngestError("\(path): cannot open: \(POSIXFailure(errno: errno))") }
+        guard descriptor >= 0 else { throw IngestError(.input, "\(path): cannot open: \(POSIXFailure(errno: errno))") }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw IngestError("\(path): cannot stat: \(POSIXFailure(errno: errno))") }
+        guard fstat(descriptor, &status) == 0 else { throw IngestError(.input, "\(path): cannot stat: \(POSIXFailure(errno: errno))") }
         guard (status.st_mode & S_IFMT) != S_IFDIR else {
             Foundation.close(descriptor)
-            throw IngestError("\(path): is a directory, not a log file")
+            throw IngestError(.input, "\(path): is a directory, not a log file")
         }
         let id = Self.fileID(status)
         fileID = id
@@ -277,7 +293,7 @@ private final class LogSource {
         do {
             try aggregator!.add(record)
         } catch {
-            throw IngestError("\(name):\(lineNumber): the line has no host to tell its site, and no --site was given: pass --site NAME")
+            throw IngestError(.arguments, "\(name):\(lineNumber): the line has no host to tell its site, and no --site was given: pass --site NAME")
         }
         readOne = true
     }
@@ -297,7 +313,7 @@ private final class LogSource {
         let shown = Sanitizer.clean(bytes: failure.line.prefix(160)) + (failure.line.count > 160 ? "…" : "")
         let near = Sanitizer.clean(bytes: failure.line.dropFirst(failure.problem.position).prefix(24))
         let format = parser?.summary ?? ingest.formatName
-        return IngestError("""
+        return IngestError(.arguments, """
             \(name): no line reads as \(format): the first line (\(lineLabel)) has \
             \(near.isEmpty ? "nothing" : "'\(near)'") at byte \(failure.problem.position + 1) where the format expects \
             \(failure.problem.expected). The line: \(shown)
