@@ -5,12 +5,15 @@ import Foundation
 enum FieldReading {
     /// A non-negative decimal integer; nil for anything else ("-", "12a", empty, overflow).
     static func integer(_ bytes: LogBytes) -> Int64? {
-        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
+        guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
         var value: Int64 = 0
         for byte in bytes {
             let digit = byte &- UInt8(ascii: "0")
             guard digit < 10 else { return nil }
-            value = value * 10 + Int64(digit)
+            let (times10, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflowAdding) = times10.addingReportingOverflow(Int64(digit))
+            guard !overflow, !overflowAdding else { return nil }
+            value = sum
         }
         return value
     }
