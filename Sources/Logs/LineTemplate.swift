@@ -30,6 +30,8 @@ struct LineTemplate: Sendable {
     }
 
     let segments: [Segment]
+    private let steps: [Step]
+    private let literalBytes: [UInt8]
     /// JSON-escaped values (nginx `escape=json`) may hold `\"`: a quote after an odd number
     /// of backslashes does not end the field.
     let backslashEscapedQuotes: Bool
@@ -64,6 +66,7 @@ struct LineTemplate: Sendable {
             throw LogFormatError("\(formatName) has no time field: cdntop counts requests per minute and needs one")
         }
         self.segments = merged
+        (steps, literalBytes) = Self.compile(merged)
         self.backslashEscapedQuotes = backslashEscapedQuotes
     }
 
@@ -82,44 +85,79 @@ struct LineTemplate: Sendable {
     }
 
     /// Splits `line` into its fields and hands each kept one to `read`; nil when the line
-    /// matched the template, else where it did not.
+    /// matched the template, else where it did not. Runs on `steps`, the segments flattened
+    /// into plain values, so a line costs no reference counting.
     func match(_ line: LogBytes, into record: inout LogRecord,
                read: (FieldMeaning, LogBytes, inout LogRecord) -> Bool) -> LineProblem? {
-        var position = 0
+        guard let base = line.baseAddress else { return LineProblem(expected: "a line that is not empty", position: 0) }
+        return steps.withUnsafeBufferPointer { steps in
+            literalBytes.withUnsafeBufferPointer { literals in
+                var position = 0
+                for index in 0..<steps.count {
+                    let step = steps[index]
+                    if !step.isField {
+                        guard position + step.literalCount <= line.count,
+                              memcmp(base + position, literals.baseAddress! + step.literalStart, step.literalCount) == 0
+                        else { return LineProblem(expected: literalExpectation(index), position: position) }
+                        position += step.literalCount
+                        continue
+                    }
+                    guard let end = fieldEnd(in: line, from: position, step: step) else {
+                        return LineProblem(expected: "\(name(index)) followed by \(describeNext(index))", position: position)
+                    }
+                    if step.meaning != .ignored, !read(step.meaning, line.slice(position..<end), &record) {
+                        return LineProblem(expected: "a value of \(name(index))", position: position)
+                    }
+                    position = end
+                }
+                guard position == line.count else {
+                    return LineProblem(expected: "the end of the line\(after(segments.count))", position: position)
+                }
+                return nil
+            }
+        }
+    }
+
+    /// A segment as `match` reads it: a literal's place in `literalBytes`, or a field's
+    /// meaning and the byte that ends it.
+    struct Step {
+        var isField: Bool
+        var meaning: FieldMeaning
+        var literalStart: Int
+        var literalCount: Int
+        /// The first byte of the literal after a field; `endsLine` when none follows.
+        var delimiter: UInt8
+        var endsLine: Bool
+        var innerSpaces: Int
+    }
+
+    private static func compile(_ segments: [Segment]) -> (steps: [Step], literals: [UInt8]) {
+        var steps: [Step] = []
+        var literals: [UInt8] = []
         for (index, segment) in segments.enumerated() {
             switch segment {
             case .literal(let text):
-                guard position + text.count <= line.count,
-                      text.withUnsafeBufferPointer({ memcmp(line.baseAddress! + position, $0.baseAddress!, text.count) == 0 })
-                else {
-                    return LineProblem(expected: "the text '\(String(decoding: text, as: UTF8.self))'\(after(index))", position: position)
-                }
-                position += text.count
-            case .field(let meaning, let name):
-                let end = fieldEnd(in: line, from: position, meaning: meaning, index: index)
-                guard let end else {
-                    return LineProblem(expected: "\(name) followed by \(describeNext(index))", position: position)
-                }
-                if meaning != .ignored, !read(meaning, line.slice(position..<end), &record) {
-                    return LineProblem(expected: "a value of \(name)", position: position)
-                }
-                position = end
+                steps.append(Step(isField: false, meaning: .ignored, literalStart: literals.count, literalCount: text.count,
+                                  delimiter: 0, endsLine: false, innerSpaces: 0))
+                literals += text
+            case .field(let meaning, _):
+                var next: UInt8?
+                if index + 1 < segments.count, case .literal(let text) = segments[index + 1] { next = text.first }
+                steps.append(Step(isField: true, meaning: meaning, literalStart: 0, literalCount: 0, delimiter: next ?? 0,
+                                  endsLine: next == nil,
+                                  innerSpaces: next == UInt8(ascii: " ") ? meaning.innerSpaces : 0))
             }
         }
-        guard position == line.count else {
-            return LineProblem(expected: "the end of the line\(after(segments.count))", position: position)
-        }
-        return nil
+        return (steps, literals)
     }
 
-    private func fieldEnd(in line: LogBytes, from start: Int, meaning: FieldMeaning, index: Int) -> Int? {
-        guard index + 1 < segments.count, case .literal(let next) = segments[index + 1] else { return line.count }
-        let delimiter = next[0]
-        var skip = delimiter == UInt8(ascii: " ") ? meaning.innerSpaces : 0
+    private func fieldEnd(in line: LogBytes, from start: Int, step: Step) -> Int? {
+        guard !step.endsLine else { return line.count }
+        var skip = step.innerSpaces
         var position = start
         guard let base = line.baseAddress else { return nil }
         while position < line.count {
-            guard let found = memchr(base + position, Int32(delimiter), line.count - position) else { return nil }
+            guard let found = memchr(base + position, Int32(step.delimiter), line.count - position) else { return nil }
             let offset = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
             if backslashEscapedQuotes, isEscaped(line, offset, from: start) {
                 position = offset + 1
@@ -143,6 +181,16 @@ struct LineTemplate: Sendable {
             index -= 1
         }
         return backslashes % 2 == 1
+    }
+
+    private func name(_ index: Int) -> String {
+        if case .field(_, let name) = segments[index] { return name }
+        return ""
+    }
+
+    private func literalExpectation(_ index: Int) -> String {
+        guard case .literal(let text) = segments[index] else { return "" }
+        return "the text '\(String(decoding: text, as: UTF8.self))'\(after(index))"
     }
 
     private func after(_ index: Int) -> String {

@@ -28,6 +28,8 @@ public final class TrafficAggregator {
     private var classOfExtension: [ContentClass] = []
     private var pops = ByteInterner()
     private var popNames: [String] = []
+    /// The missing paths of the minutes not yet drained.
+    private var missPaths = ByteInterner()
 
     /// Lines counted since the last `drain`.
     public private(set) var pendingLines = 0
@@ -58,7 +60,7 @@ public final class TrafficAggregator {
         if !record.pop.isEmpty { countPOP(record.pop, in: cell) }
         if record.ttfbMilliseconds.isFinite, record.ttfbMilliseconds >= 0 { cell.ttfb.add(record.ttfbMilliseconds) }
         if cacheSlot == Cell.missSlot || cacheSlot == Cell.expiredSlot, !record.path.isEmpty {
-            cell.misses.add(LoggedText.string(Self.withoutQuery(record.path), escaping: escaping))
+            countMiss(Self.withoutQuery(record.path), in: cell)
         }
         pendingLines += 1
     }
@@ -76,8 +78,15 @@ public final class TrafficAggregator {
     /// The minutes counted since the last drain, and forgets them.
     public func drain() -> [TrafficMinute] {
         let minutes = cells.values.sorted { ($0.key.minute, $0.key.site) < ($1.key.minute, $1.key.site) }
-            .map { $0.minute(site: sites[$0.key.site], provider: provider, popNames: popNames) }
+            .map { cell in
+                for (id, count) in cell.missCounts.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+                    let path = missPaths.bytes(of: id).withUnsafeBufferPointer { LoggedText.string($0, escaping: escaping) }
+                    cell.misses.add(path, count: count)
+                }
+                return cell.minute(site: sites[cell.key.site], provider: provider, popNames: popNames)
+            }
         cells = [:]
+        missPaths = ByteInterner()
         current = nil
         pendingLines = 0
         return minutes
@@ -175,6 +184,17 @@ public final class TrafficAggregator {
         return .html
     }
 
+    /// Missing paths are counted exactly per minute by their bytes, and become text (and
+    /// enter the bounded sketch, largest first) only when the minute is drained.
+    private func countMiss(_ path: LogBytes, in cell: Cell) {
+        var isNew = false
+        guard let id = missPaths.id(of: path, isNew: &isNew) else {
+            cell.misses.add(LoggedText.string(path, escaping: escaping))
+            return
+        }
+        cell.missCounts[id, default: 0] += 1
+    }
+
     private func countPOP(_ pop: LogBytes, in cell: Cell) {
         var isNew = false
         guard let id = pops.id(of: pop, isNew: &isNew) else {
@@ -216,6 +236,8 @@ private final class Cell {
     var overflowPOPs: [String: Int64] = [:]
     var ttfb = QuantileSketch()
     var misses = HeavyHitters()
+    /// Misses per path id (the aggregator's `missPaths`), exact until the drain.
+    var missCounts: [Int: Int64] = [:]
     var malformed: Int64 = 0
 
     init(key: CellKey) {
