@@ -160,9 +160,9 @@ private final class LogSource {
     private var descriptor: Int32
     private var fileID: String?
     private var reader: LineReader
-    private var parser: (any LogLineParser)?
-    private var aggregator: TrafficAggregator?
-    private var record = LogRecord()
+    /// The format and counts, once the first line has chosen the format.
+    private var reading: (any LineReading)?
+    private var aggregator: TrafficAggregator? { reading?.aggregator }
     /// Line numbers count from `startOffset`, where this run began reading.
     private var startOffset: Int64
     private var lineNumber = 0
@@ -277,23 +277,25 @@ private final class LogSource {
         lineNumber += 1
         guard !line.isEmpty else { return }
         ingest.countLine()
-        if parser == nil {
-            let made = try ingest.makeParser(firstLine: line, source: name)
-            parser = made
-            aggregator = ingest.aggregator(for: made)
+        let reading: any LineReading
+        if let existing = self.reading {
+            reading = existing
+        } else {
+            reading = Self.reading(try ingest.makeParser(firstLine: line, source: name), ingest: ingest)
+            self.reading = reading
         }
-        record.reset()
-        if let problem = parser!.parse(line, into: &record) {
+        let problem: LineProblem?
+        do {
+            problem = try reading.read(line)
+        } catch {
+            throw IngestError(.arguments, "\(name):\(lineNumber): the line has no host to tell its site, and no --site was given: pass --site NAME")
+        }
+        if let problem {
             malformed(line: line, problem: problem)
             if !readOne, failuresBeforeFirst >= LogIngest.linesBeforeFormatError, let firstFailure {
                 throw formatError(firstFailure)
             }
             return
-        }
-        do {
-            try aggregator!.add(record)
-        } catch {
-            throw IngestError(.arguments, "\(name):\(lineNumber): the line has no host to tell its site, and no --site was given: pass --site NAME")
         }
         readOne = true
     }
@@ -312,7 +314,7 @@ private final class LogSource {
     private func formatError(_ failure: (line: [UInt8], problem: LineProblem)) -> IngestError {
         let shown = Sanitizer.clean(bytes: failure.line.prefix(160)) + (failure.line.count > 160 ? "…" : "")
         let near = Sanitizer.clean(bytes: failure.line.dropFirst(failure.problem.position).prefix(24))
-        let format = parser?.summary ?? ingest.formatName
+        let format = reading?.summary ?? ingest.formatName
         return IngestError(.arguments, """
             \(name): no line reads as \(format): the first line (\(lineLabel)) has \
             \(near.isEmpty ? "nothing" : "'\(near)'") at byte \(failure.problem.position + 1) where the format expects \
@@ -323,6 +325,42 @@ private final class LogSource {
 
     private var lineLabel: String {
         startOffset > 0 ? "from byte \(startOffset), where the last run stopped" : "line 1"
+    }
+}
+
+extension LogSource {
+    /// The reading of a parser's concrete type (opened from the existential once), so each
+    /// line's parse is a direct, specialized call and no parser is copied per line.
+    fileprivate static func reading(_ parser: some LogLineParser, ingest: LogIngest) -> any LineReading {
+        ParserReading(parser: parser, aggregator: ingest.aggregator(for: parser))
+    }
+}
+
+/// A format and the aggregator it counts into, for one source.
+private protocol LineReading: AnyObject {
+    var aggregator: TrafficAggregator { get }
+    var summary: String { get }
+    /// Counts `line`; nil when it was read, else why not.
+    func read(_ line: LogBytes) throws(MissingSite) -> LineProblem?
+}
+
+private final class ParserReading<Parser: LogLineParser>: LineReading {
+    let parser: Parser
+    let aggregator: TrafficAggregator
+    private var record = LogRecord()
+
+    init(parser: Parser, aggregator: TrafficAggregator) {
+        self.parser = parser
+        self.aggregator = aggregator
+    }
+
+    var summary: String { parser.summary }
+
+    func read(_ line: LogBytes) throws(MissingSite) -> LineProblem? {
+        record.reset()
+        if let problem = parser.parse(line, into: &record) { return problem }
+        try aggregator.add(record)
+        return nil
     }
 }
 

@@ -79,10 +79,7 @@ public final class TrafficAggregator {
     public func drain() -> [TrafficMinute] {
         let minutes = cells.values.sorted { ($0.key.minute, $0.key.site) < ($1.key.minute, $1.key.site) }
             .map { cell in
-                for (id, count) in cell.missCounts.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
-                    let path = missPaths.bytes(of: id).withUnsafeBufferPointer { LoggedText.string($0, escaping: escaping) }
-                    cell.misses.add(path, count: count)
-                }
+                cell.misses.merge(exactMisses(of: cell))
                 return cell.minute(site: sites[cell.key.site], provider: provider, popNames: popNames)
             }
         cells = [:]
@@ -90,6 +87,20 @@ public final class TrafficAggregator {
         current = nil
         pendingLines = 0
         return minutes
+    }
+
+    /// A minute's missing paths, counted exactly, as a sketch: only the paths it keeps (and
+    /// the largest it drops, for its error) become text.
+    private func exactMisses(of cell: Cell) -> HeavyHitters {
+        let ranked = cell.missCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        var kept: [String: Int64] = [:]
+        for (id, count) in ranked.prefix(HeavyHitters.capacity) {
+            let path = missPaths.bytes(of: id).withUnsafeBufferPointer { LoggedText.string($0, escaping: escaping) }
+            kept[path, default: 0] += count
+        }
+        // The largest count dropped bounds what any dropped path could have had.
+        let dropped = ranked.count > HeavyHitters.capacity ? ranked[HeavyHitters.capacity].value : 0
+        return HeavyHitters(counts: kept, error: dropped)
     }
 
     // MARK: Per line
@@ -226,11 +237,17 @@ private final class Cell {
     static let missSlot = CacheStatus.allCases.firstIndex(of: .miss)!
     static let expiredSlot = CacheStatus.allCases.firstIndex(of: .expired)!
 
+    static let tallyCount = ContentClass.allCases.count * Cell.cacheSlots
+    static let versionCount = LoggedHTTPVersion.allCases.count
+    static let statusClassCount = 6
+
     let key: CellKey
-    /// Per content class (`ContentClass.slot`), per cache status (then "none").
-    var tallies = [Int64](repeating: 0, count: ContentClass.allCases.count * Cell.cacheSlots)
-    var versions = [Int64](repeating: 0, count: LoggedHTTPVersion.allCases.count)
-    var statusClasses = [Int64](repeating: 0, count: 6)
+    /// The per-line counters in one allocation, so counting a line is a few stores with no
+    /// copy-on-write or exclusivity checks: per content class (`ContentClass.slot`) and cache
+    /// status (then "none"), then per HTTP version, then per status class.
+    let tallies: UnsafeMutablePointer<Int64>
+    var versions: UnsafeMutablePointer<Int64> { tallies + Cell.tallyCount }
+    var statusClasses: UnsafeMutablePointer<Int64> { tallies + Cell.tallyCount + Cell.versionCount }
     var bytes: Int64 = 0
     var pops: [Int: Int64] = [:]
     var overflowPOPs: [String: Int64] = [:]
@@ -242,7 +259,12 @@ private final class Cell {
 
     init(key: CellKey) {
         self.key = key
+        let count = Cell.tallyCount + Cell.versionCount + Cell.statusClassCount
+        tallies = .allocate(capacity: count)
+        tallies.initialize(repeating: 0, count: count)
     }
+
+    deinit { tallies.deallocate() }
 
     func minute(site: String, provider: Provider, popNames: [String]) -> TrafficMinute {
         var minute = TrafficMinute(site: site, provider: provider, minute: key.minute)
@@ -263,8 +285,8 @@ private final class Cell {
                 minute.byHTTPVersion[spelling] = versions[version.rawValue]
             }
         }
-        for (statusClass, count) in statusClasses.enumerated() where count > 0 {
-            minute.byStatusClass[statusClass] = count
+        for statusClass in 0..<Cell.statusClassCount where statusClasses[statusClass] > 0 {
+            minute.byStatusClass[statusClass] = statusClasses[statusClass]
         }
         for (id, count) in pops { minute.byPOP[popNames[id], default: 0] += count }
         minute.byPOP.merge(overflowPOPs, uniquingKeysWith: +)

@@ -15,13 +15,19 @@ enum TrafficRows {
     /// Merges `minutes` into their rows of every span: the stored row of each touched key is
     /// read, merged and written back, one upsert per key.
     static func add(_ minutes: [TrafficMinute], in db: Database) throws {
-        var merged: [Key: TrafficMinute] = [:]
+        var grouped: [Key: [TrafficMinute]] = [:]
         for minute in minutes {
             for span in RollupSpan.allCases {
-                let bucket = span.floor(minute.minute)
-                let key = Key(span: span, bucket: bucket, site: minute.site, providerCode: minute.provider?.storedCode ?? 0)
-                merged[key, default: TrafficMinute(site: minute.site, provider: minute.provider, minute: bucket)].merge(minute)
+                let key = Key(span: span, bucket: span.floor(minute.minute), site: minute.site,
+                              providerCode: minute.provider?.storedCode ?? 0)
+                grouped[key, default: []].append(minute)
             }
+        }
+        var merged: [Key: TrafficMinute] = [:]
+        for (key, group) in grouped {
+            var aggregate = TrafficMinute(site: key.site, provider: group[0].provider, minute: key.bucket)
+            aggregate.merge(contentsOf: group)
+            merged[key] = aggregate
         }
         let select = try db.cachedStatement(sql: """
             SELECT summary FROM traffic_rollup WHERE span = ? AND bucket = ? AND site = ? AND provider = ?
