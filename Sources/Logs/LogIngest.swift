@@ -29,8 +29,11 @@ public struct IngestSummary: Sendable {
     public var malformed = 0
     /// Line numbers of the first few malformed lines, with their file.
     public var firstMalformed: [(source: String, line: Int, offset: Int64)] = []
+    /// Distinct (site, provider, minute) rows written. A minute split across two writes is
+    /// counted once: logs run in time order, so only the previous write's minutes are kept
+    /// to compare with, and memory stays flat however long the log.
     public var minutesStored = 0
-    fileprivate var minuteKeys = Set<Int>()
+    fileprivate var previousMinuteKeys = Set<Int>()
 
     public static let malformedShown = 5
 }
@@ -132,14 +135,16 @@ public final class LogIngest {
 
     fileprivate func store(_ minutes: [TrafficMinute], mark: FileMark?) throws {
         try sink.store(minutes, mark: mark)
-        for minute in minutes {
+        let keys = Set(minutes.map { minute in
             var hasher = Hasher()
             hasher.combine(minute.site)
             hasher.combine(minute.provider)
             hasher.combine(minute.minute)
-            summary.minuteKeys.insert(hasher.finalize())
-        }
-        summary.minutesStored = summary.minuteKeys.count
+            return hasher.finalize()
+        })
+        guard !keys.isEmpty else { return }
+        summary.minutesStored += keys.subtracting(summary.previousMinuteKeys).count
+        summary.previousMinuteKeys = keys
     }
 
     fileprivate func countLine() { summary.lines += 1 }
