@@ -67,6 +67,9 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        // CDN access logs (nginx, varnishncsa, Cloudflare, Bunny, Fastly) → per-minute traffic
+        // aggregates: byte-level parsers, the chunked line reader, the aggregator, the ingest loop.
+        .target(name: "Logs", dependencies: ["CDNTopCore"]),
         // Snapshot reports (markdown, JSON) from the store's windows, through the core's Analysis.
         .target(name: "Report", dependencies: ["CDNTopCore", "Store"]),
         // `cdntop compare`: URLs from the command line probed in interleaved rounds, analysed by
@@ -97,7 +100,7 @@ let package = Package(
         // The executable: argument parsing and wiring only.
         .executableTarget(name: "cdntop", dependencies: [
             "CDNTopCore", "Config", "Probe", "Store", "PostgresStore", "Outbox", "Agent", "Report", "Export", "TerminalApp", "UI", "Lab", "TOMLFile",
-            "Metrics", "Compare", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Metrics", "Compare", "Logs", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Measurements for BENCHMARKS.md: `swift run -c release cdntop-bench`.
@@ -123,6 +126,7 @@ let package = Package(
             "PostgresStore", "Store", "Report", "CDNTopCore", "TestSupport",
         ]),
         .testTarget(name: "ExportTests", dependencies: ["Export"]),
+        .testTarget(name: "LogsTests", dependencies: ["Logs", "CDNTopCore", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "CDNTopCore", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Store", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "Outbox", "TestSupport"]),

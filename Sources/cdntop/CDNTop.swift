@@ -14,7 +14,7 @@ struct CDNTop: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [DashboardCommand.self, ProbeCommand.self, ReportCommand.self, ExportCommand.self,
-                      DemoCommand.self, LabCommand.self, CompareCommand.self],
+                      DemoCommand.self, LabCommand.self, CompareCommand.self, LogsCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
 }

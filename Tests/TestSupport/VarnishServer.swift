@@ -32,6 +32,9 @@ public final class VarnishServer: Sendable {
         var reaped = false
     }
 
+    /// The instance's working directory (`-n`): where varnishncsa and varnishlog attach.
+    public var workingDirectory: String { directory.appendingPathComponent("varnish").path }
+
     private init(pid: pid_t, directory: URL) {
         self.pid = pid
         self.directory = directory

@@ -3,18 +3,18 @@
 /// Words are compared in upper case. A word with no entry has no status: the classifier then
 /// reports `cache == nil` and keeps the raw value, so an unknown state is visible instead of
 /// being guessed into the hit ratio.
-struct CacheVocabulary: Sendable {
+public struct CacheVocabulary: Sendable {
     private let words: [String: CacheStatus]
 
     /// The common words plus the provider's own (which win on a clash).
-    init(_ providerWords: [String: CacheStatus] = [:]) {
+    public init(_ providerWords: [String: CacheStatus] = [:]) {
         words = Self.common.merging(providerWords) { _, own in own }
     }
 
     /// The status a word stands for. Fastly-style states carry suffixes for special cases
     /// ("HIT-STALE-CLUSTER"), so an unknown word is retried without its last "-part" until
     /// one is known: "HIT-STALE-CLUSTER" → "HIT-STALE".
-    func status<S: StringProtocol>(of word: S) -> CacheStatus? {
+    public func status<S: StringProtocol>(of word: S) -> CacheStatus? {
         var candidate = word.uppercased()
         while !candidate.isEmpty {
             if let status = words[candidate] { return status }
@@ -34,18 +34,18 @@ struct CacheVocabulary: Sendable {
 
     /// nginx, Bunny (HIT MISS BYPASS), KeyCDN (HIT MISS EXPIRED REVALIDATED UPDATING STALE),
     /// Tigris (`desc="hit"`): the common words only.
-    static let plain = CacheVocabulary()
+    public static let plain = CacheVocabulary()
 
     /// Fastly's `X-Cache` is HIT or MISS by default; VCL that exposes `fastly_info.state`
     /// adds PASS (deliberately uncached: BYPASS), HIT-STALE and HIT-SYNTH (edge-generated).
-    static let fastly = CacheVocabulary([
+    public static let fastly = CacheVocabulary([
         "PASS": .bypass, "HITPASS": .bypass, "HIT-STALE": .stale, "HIT-SYNTH": .hit,
     ])
 
     /// Cloudflare's NONE/UNKNOWN marks a response made before the cache (a Worker, a WAF
     /// block, a redirect rule): not cacheable, like DYNAMIC, so it is counted apart from the
     /// hit ratio rather than lost as "no cache layer".
-    static let cloudflare = CacheVocabulary([
+    public static let cloudflare = CacheVocabulary([
         "NONE": .dynamic, "UNKNOWN": .dynamic, "NONE/UNKNOWN": .dynamic,
     ])
 
@@ -70,5 +70,13 @@ struct CacheVocabulary: Sendable {
         "TCP_REFRESH_FAIL_HIT": .stale,    // stale, origin unreachable, stale copy served
         "REFRESHHIT": .revalidated, "HITSTALE": .stale, "NOTCACHEABLE": .bypass,
         "CONSTRUCTED": .dynamic, "REDIRECT": .dynamic,
+    ])
+
+    /// varnishncsa's `%{Varnish:handling}x` (hit, miss, pass, pipe, synth) and
+    /// `%{Varnish:hitmiss}x` (hit, miss). PASS and PIPE are the VCL's choice not to cache;
+    /// SYNTH is a response VCL made itself; HITMISS and HITPASS are a cached "don't cache
+    /// this" marker, so the request went to the backend as a miss or a pass.
+    public static let varnish = CacheVocabulary([
+        "PASS": .bypass, "PIPE": .bypass, "SYNTH": .dynamic, "HITMISS": .miss, "HITPASS": .bypass,
     ])
 }

@@ -106,7 +106,9 @@ public struct BinaryReader: Sendable {
     }
 
     public mutating func readString() throws(BinaryDecodingError) -> String {
-        let length = try readCount(limit: bytes.count - position)
+        let length = try readCount()
+        // Checked after the length is read: the bytes left are those after it.
+        guard length <= bytes.count - position else { throw .truncated }
         defer { position += length }
         return String(decoding: bytes[position..<position + length], as: UTF8.self)
     }

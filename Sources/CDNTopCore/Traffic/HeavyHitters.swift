@@ -38,6 +38,32 @@ public struct HeavyHitters: Sendable, Hashable {
         }
     }
 
+    /// Many sketches added together, trimmed to the capacity once rather than after each
+    /// (a day's rollup merges 1,440 minutes): the same result as merging them one by one
+    /// when nothing is dropped, and never a smaller error bound.
+    public static func merging(_ sketches: some Sequence<HeavyHitters>) -> HeavyHitters {
+        var total = HeavyHitters()
+        for sketch in sketches {
+            total.counts.merge(sketch.counts, uniquingKeysWith: +)
+            total.error = max(total.error, sketch.error)
+        }
+        total.trimToCapacity()
+        return total
+    }
+
+    /// Keeps the `capacity` largest counts (ties by key, as `top` orders them). Only the
+    /// counts are sorted, and the keys of the one tied count: no sort of thousands of strings.
+    private mutating func trimToCapacity() {
+        guard counts.count > Self.capacity else { return }
+        let values = counts.values.sorted(by: >)
+        let threshold = values[Self.capacity - 1]
+        var kept = counts.filter { $0.value > threshold }
+        let tied = counts.compactMap { $0.value == threshold ? $0.key : nil }.sorted()
+        for key in tied.prefix(Self.capacity - kept.count) { kept[key] = threshold }
+        error = max(error, values[Self.capacity])
+        counts = kept
+    }
+
     /// The `limit` largest counts, largest first (ties by key, so output is stable).
     public func top(_ limit: Int) -> [(key: String, count: Int64)] {
         Array(counts.sorted(by: Self.largerFirst).prefix(limit)).map { (key: $0.key, count: $0.value) }

@@ -80,6 +80,19 @@ public struct TrafficMinute: Sendable, Hashable {
 
     public var requests: Int64 { cache.requests }
 
+    /// Adds many aggregates at once: as `merge` one by one, with the top-misses sketches
+    /// merged in one step (`HeavyHitters.merging`), which is what makes rolling a day of
+    /// minutes up cheap.
+    public mutating func merge(contentsOf others: some Sequence<TrafficMinute>) {
+        var sketches = [topMisses]
+        for var other in others {
+            sketches.append(other.topMisses)
+            other.topMisses = HeavyHitters()
+            merge(other)
+        }
+        topMisses = HeavyHitters.merging(sketches)
+    }
+
     /// Adds another aggregate's counts (any site, provider or minute: the caller groups).
     public mutating func merge(_ other: TrafficMinute) {
         cache.merge(other.cache)

@@ -27,7 +27,7 @@ enum Retention {
     }
 
     /// Deletes up to `rowsPerStep` expired raw probes, as many expired events, and as many
-    /// rollup rows behind their horizons; true when a table may hold more. `probe_state` is
+    /// rollup and traffic rows behind their horizons; true when a table may hold more. `probe_state` is
     /// never pruned: one row per endpoint and vantage, and it remembers when a failure that
     /// outlived its probes began.
     static func deleteStep(now: Date, settings: StoreSettings, in db: Database) throws -> Bool {
@@ -40,6 +40,8 @@ enum Retention {
             let horizon = horizons.oldestBucket(of: span)
             if horizon > .min {
                 more = try Rollups.delete(span: span, before: horizon, limit: rowsPerStep, in: db) || more
+                // Real traffic is kept as long as the probes' rollups of the same span.
+                more = try TrafficRows.delete(span: span, before: horizon, limit: rowsPerStep, in: db) || more
             }
         }
         return more

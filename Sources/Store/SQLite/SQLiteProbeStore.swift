@@ -282,3 +282,61 @@ public final class SQLiteProbeStore: ProbeStore {
         }
     }
 }
+
+// MARK: Real traffic
+
+extension SQLiteProbeStore: TrafficStore {
+    /// Merges the minutes into their minute, hour and day rows and moves the log's position,
+    /// in one transaction: a crash leaves both as they were, so nothing is counted twice.
+    public func recordTraffic(_ minutes: [TrafficMinute], position: LogPosition?) throws {
+        guard !minutes.isEmpty || position != nil else { return }
+        try access {
+            try pool.write { db in
+                try TrafficRows.add(minutes, in: db)
+                if let position { try TrafficRows.setPosition(position, in: db) }
+            }
+        }
+    }
+
+    public func logPosition(source: String) throws -> LogPosition? {
+        try access {
+            try pool.read { db in try TrafficRows.position(source: source, in: db) }
+        }
+    }
+
+    /// Per (site, provider), `[since, until)` merged from the coarsest rows that fit
+    /// (`WindowPlan`, as for probes); each aggregate's `minute` is the covered window's start.
+    public func trafficWindow(since: Date, until: Date, site: String?) throws -> [TrafficMinute] {
+        try access {
+            try pool.read { db in
+                let plan = WindowPlan(since: since, until: until, horizons: try RetentionHorizons(db))
+                var cells: [TrafficCellKey: TrafficMinute] = [:]
+                for piece in plan.pieces {
+                    try TrafficRows.fold(span: piece.span, from: piece.from, to: piece.to, site: site, in: db,
+                                         into: &cells) { _ in plan.since }
+                }
+                return Self.sorted(cells)
+            }
+        }
+    }
+
+    /// Per (site, provider), one aggregate per `span` bucket in `[since, until)` widened to
+    /// whole buckets, oldest first; buckets without traffic are absent.
+    public func trafficSeries(since: Date, until: Date, span: RollupSpan, site: String?) throws -> [TrafficMinute] {
+        try access {
+            try pool.read { db in
+                var cells: [TrafficCellKey: TrafficMinute] = [:]
+                try TrafficRows.fold(span: span, from: span.floor(since.secondsSince1970(rounded: .down)),
+                                     to: span.ceil(until.secondsSince1970(rounded: .up)), site: site, in: db,
+                                     into: &cells) { $0 }
+                return Self.sorted(cells)
+            }
+        }
+    }
+
+    private static func sorted(_ cells: [TrafficCellKey: TrafficMinute]) -> [TrafficMinute] {
+        cells.sorted { a, b in
+            (a.key.site, a.key.provider?.rawValue ?? "", a.key.bucket) < (b.key.site, b.key.provider?.rawValue ?? "", b.key.bucket)
+        }.map(\.value)
+    }
+}

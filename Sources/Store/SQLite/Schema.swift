@@ -30,6 +30,10 @@ import GRDB
 /// - `agent` (v4): each agent that wrote here, by its stable id: the time of its newest probe
 ///   and the status it last reported (outbox backlog, schedule), for "silent" and "not yet
 ///   delivered" on screen; `probe.agent_id` points to it (NULL for probes written before).
+/// - `traffic_rollup` (v5): real traffic from CDN access logs, per (span, bucket, site,
+///   provider): the request count and a `TrafficCodec` summary. Minutes, hours and days in one
+///   table, as for probes; `log_position` keeps per log file how far `cdntop logs ingest`
+///   read, written in the same transaction as the minutes, so a restart reads nothing twice.
 /// - `retention_horizon`: per span, the oldest bucket that pruning left complete, so a window
 ///   reaching further back widens to a coarser span instead of reporting partial figures.
 enum Schema {
@@ -155,6 +159,24 @@ enum Schema {
                     status TEXT                  -- JSON AgentStatus: what it last said of itself
                 );
                 ALTER TABLE probe ADD COLUMN agent_id INTEGER REFERENCES agent(id);
+                """)
+        }
+        migrator.registerMigration("v5 traffic") { db in
+            try db.execute(sql: """
+                CREATE TABLE traffic_rollup (
+                    span INTEGER NOT NULL,       -- bucket length in seconds: 60, 3600, 86400
+                    bucket INTEGER NOT NULL,     -- bucket start, seconds since 1970 UTC
+                    site TEXT NOT NULL,
+                    provider INTEGER NOT NULL,   -- Provider code, 0 = none
+                    requests INTEGER NOT NULL,
+                    summary BLOB NOT NULL,       -- TrafficCodec
+                    PRIMARY KEY (span, bucket, site, provider)
+                ) WITHOUT ROWID;
+                CREATE TABLE log_position (
+                    source TEXT PRIMARY KEY,     -- the log file's absolute path
+                    file_id TEXT NOT NULL,       -- device:inode when it was read
+                    offset INTEGER NOT NULL      -- bytes read, to the end of the last whole line
+                );
                 """)
         }
         return migrator
