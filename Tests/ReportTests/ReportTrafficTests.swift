@@ -9,7 +9,7 @@ import Testing
 /// whose every count is known: 1,440 minutes of 120 Fastly and 70 Bunny requests a day.
 @Suite("Report real traffic")
 struct ReportTrafficTests {
-    static func analysis(window: ReportWindow = .day, traffic: (any TrafficStore)? = TrafficFixtures.store()) throws -> SiteAnalysis {
+    static func analysis(window: ReportWindow = .day, traffic: (any TrafficStore)? = TrafficFixtures.twoDays) throws -> SiteAnalysis {
         try ReportBuilder.analyze(store: try ReportFixtures.store(), traffic: traffic, site: "shop.example", window: window,
                                   now: ReportFixtures.now)
     }
@@ -78,7 +78,11 @@ struct ReportTrafficTests {
     /// so, and every other key of the document is as before.
     @Test func absentTrafficIsNullAndSaidSo() throws {
         let earlier = ReportFixtures.now.addingTimeInterval(-3 * 86_400)
-        for store in [nil, MemoryTrafficStore(), MemoryTrafficStore(TrafficFixtures.minutes().filter { $0.minute < Int64(earlier.timeIntervalSince1970) })] {
+        let stores: [(any TrafficStore)?] = [
+            nil, try TrafficFixtures.store(minutes: []),
+            try TrafficFixtures.store(minutes: TrafficFixtures.minutes().filter { $0.minute < Int64(earlier.timeIntervalSince1970) }),
+        ]
+        for store in stores {
             let analysis = try Self.analysis(traffic: store)
             let document = try Self.json(analysis)
             #expect(document["traffic"] is NSNull)

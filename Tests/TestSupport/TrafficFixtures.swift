@@ -2,58 +2,6 @@ import CDNTopCore
 import Foundation
 import Store
 
-/// A traffic store held in memory, for the analysis and view tests while no engine in this
-/// branch stores traffic: minutes merged per (site, provider, minute) as `recordTraffic`
-/// promises, windows and series merged from them as the protocol describes.
-public final class MemoryTrafficStore: TrafficStore, @unchecked Sendable {
-    // @unchecked: every access to `minutes` and `positions` holds `lock`.
-    private let lock = NSLock()
-    private var minutes: [String: TrafficMinute] = [:]
-    private var positions: [String: LogPosition] = [:]
-
-    public init(_ minutes: [TrafficMinute] = []) {
-        try? recordTraffic(minutes, position: nil)
-    }
-
-    public func recordTraffic(_ new: [TrafficMinute], position: LogPosition?) throws {
-        lock.withLock {
-            for minute in new {
-                let key = "\(minute.site)\u{0}\(minute.provider?.rawValue ?? "")\u{0}\(minute.minute)"
-                if minutes[key] == nil { minutes[key] = minute } else { minutes[key]?.merge(minute) }
-            }
-            if let position { positions[position.source] = position }
-        }
-    }
-
-    public func logPosition(source: String) throws -> LogPosition? {
-        lock.withLock { positions[source] }
-    }
-
-    public func trafficWindow(since: Date, until: Date, site: String?) throws -> [TrafficMinute] {
-        merged(since: since, until: until, site: site, bucket: { _ in Int64(since.timeIntervalSince1970) })
-    }
-
-    public func trafficSeries(since: Date, until: Date, span: RollupSpan, site: String?) throws -> [TrafficMinute] {
-        merged(since: since, until: until, site: site) { $0 - (($0 % span.seconds) + span.seconds) % span.seconds }
-    }
-
-    /// Minutes of `[since, until)` (widened to whole minutes) merged per site, provider and bucket.
-    private func merged(since: Date, until: Date, site: String?, bucket: (Int64) -> Int64) -> [TrafficMinute] {
-        let from = Int64(since.timeIntervalSince1970.rounded(.down)) / 60 * 60
-        let to = Int64(until.timeIntervalSince1970.rounded(.up))
-        var groups: [String: TrafficMinute] = [:]
-        let chosen = lock.withLock { minutes.values.filter { $0.minute >= from && $0.minute < to && (site == nil || $0.site == site) } }
-        for minute in chosen {
-            let start = bucket(minute.minute)
-            let key = "\(minute.site)\u{0}\(minute.provider?.rawValue ?? "")\u{0}\(start)"
-            var group = groups[key] ?? TrafficMinute(site: minute.site, provider: minute.provider, minute: start)
-            group.merge(minute)
-            groups[key] = group
-        }
-        return groups.values.sorted { ($0.minute, $0.provider?.rawValue ?? "") < ($1.minute, $1.provider?.rawValue ?? "") }
-    }
-}
-
 /// Two days of one site's access logs, every count known: Fastly serving html, css/js and
 /// images, whose html misses rise sevenfold at 04:00 on the last day with nothing else
 /// changing; Bunny serving images whose hit ratio falls from 96.7% to 70% 40 minutes before
@@ -95,8 +43,16 @@ public enum TrafficFixtures {
         return all
     }
 
-    public static func store(site: String = "shop.example") -> MemoryTrafficStore {
-        MemoryTrafficStore(minutes(site: site))
+    /// The two days in one real store, shared by the tests that only read it. A temp file
+    /// that cannot be written is a broken test machine: failing loudly there is right.
+    public static let twoDays: any TrafficStore = try! store()
+
+    /// A real probe database (SQLite, in a temp file) holding `minutes` (the two days by default).
+    public static func store(site: String = "shop.example", minutes given: [TrafficMinute]? = nil) throws -> any TrafficStore {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("traffic-\(UUID()).sqlite").path
+        let store = try SQLiteProbeStore(path: path)
+        try store.recordTraffic(given ?? minutes(site: site), position: nil)
+        return store
     }
 
     private static func add(_ minute: inout TrafficMinute, _ content: ContentClass, hits: Int64, misses: Int64, expired: Int64 = 0) {

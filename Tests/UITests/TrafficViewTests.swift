@@ -9,7 +9,7 @@ import Testing
 /// and its honest empty state.
 @Suite("Traffic view")
 struct TrafficViewTests {
-    static func trafficState(width: Int, window: ReportWindow = .hour, traffic: (any TrafficStore)? = TrafficFixtures.store(),
+    static func trafficState(width: Int, window: ReportWindow = .hour, traffic: (any TrafficStore)? = TrafficFixtures.twoDays,
                              store: (any ProbeStore)? = nil) throws -> DashboardState {
         var view = ViewState(window: window)
         _ = view.apply(.toggleTraffic, endpoints: [], sites: [])
@@ -70,7 +70,7 @@ struct TrafficViewTests {
     }
 
     @Test func emptyStateSaysHowToIngest() throws {
-        for traffic in [nil, MemoryTrafficStore()] as [MemoryTrafficStore?] {
+        for traffic in [nil, try TrafficFixtures.store(minutes: [])] as [(any TrafficStore)?] {
             let state = try Self.trafficState(width: 80, traffic: traffic)
             let screen = DashboardRenderer.render(state, width: 80, height: 24)
             #expect(screen.text.contains("no access logs ingested for this window (1h)"))
