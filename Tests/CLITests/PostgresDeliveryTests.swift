@@ -67,16 +67,36 @@ struct PostgresDeliveryTests {
         return try condition()
     }
 
+    /// A server of the test's own (it is stopped mid-test), a loopback site of `count`
+    /// endpoints, and the agent's command line with its own outbox.
+    struct Outage {
+        let postgres: PostgresServer
+        let site: LoopbackHTTPServer
+        let cli: CLIRunner
+        let uri: String
+        let arguments: [String]
+
+        init(endpoints count: Int, interval: String) throws {
+            postgres = try PostgresServer.start()
+            uri = postgres.uri(database: try postgres.createDatabase(), password: postgres.password)
+            site = try LoopbackHTTPServer.start()
+            cli = try CLIRunner()
+            try cli.writeConfig(PostgresDeliveryTests.config(site, count: count, interval: interval))
+            arguments = ["probe", "--json", "--config", cli.configPath, "--db", uri,
+                         "--outbox", cli.directory.appendingPathComponent("outbox.sqlite").path]
+        }
+
+        func stop() {
+            site.stop()
+            postgres.stop()
+        }
+    }
+
     @Test func everyPrintedProbeIsStoredOnceAfterTheServerComesBack() throws {
-        let postgres = try PostgresServer.start()
-        defer { postgres.stop() }
-        let uri = postgres.uri(database: try postgres.createDatabase(), password: postgres.password)
-        let server = try LoopbackHTTPServer.start()
-        defer { server.stop() }
-        let cli = try CLIRunner()
-        try cli.writeConfig(Self.config(server, count: 3, interval: "200ms"))
-        let outbox = cli.directory.appendingPathComponent("outbox.sqlite").path
-        let (process, out, err) = try cli.start(["probe", "--json", "--config", cli.configPath, "--db", uri, "--outbox", outbox])
+        let outage = try Outage(endpoints: 3, interval: "200ms")
+        defer { outage.stop() }
+        let (postgres, cli, uri) = (outage.postgres, outage.cli, outage.uri)
+        let (process, out, err) = try cli.start(outage.arguments)
         let printed = Collector(out), log = Collector(err)
 
         #expect(Self.waitUntil(seconds: 20) { printed.lines.count >= 15 }, "probing: \(log.value)")
@@ -101,15 +121,9 @@ struct PostgresDeliveryTests {
     }
 
     @Test func aKillDuringTheDrainLosesNothingAndDoublesNothing() throws {
-        let postgres = try PostgresServer.start()
-        defer { postgres.stop() }
-        let uri = postgres.uri(database: try postgres.createDatabase(), password: postgres.password)
-        let server = try LoopbackHTTPServer.start()
-        defer { server.stop() }
-        let cli = try CLIRunner()
-        try cli.writeConfig(Self.config(server, count: 40, interval: "100ms"))
-        let outbox = cli.directory.appendingPathComponent("outbox.sqlite").path
-        let arguments = ["probe", "--json", "--config", cli.configPath, "--db", uri, "--outbox", outbox]
+        let outage = try Outage(endpoints: 40, interval: "100ms")
+        defer { outage.stop() }
+        let (postgres, cli, uri, arguments) = (outage.postgres, outage.cli, outage.uri, outage.arguments)
 
         // A backlog of a few thousand probes, queued while the server is down.
         let (first, firstOut, firstErr) = try cli.start(arguments)
@@ -128,7 +142,7 @@ struct PostgresDeliveryTests {
         let printedByFirst = try Self.keys(printed.lines)
 
         // The next run delivers what the killed one left, and stores none of it twice.
-        let next = try cli.run(["probe", "--once", "--json", "--config", cli.configPath, "--db", uri, "--outbox", outbox])
+        let next = try cli.run(arguments + ["--once"])
         #expect(next.status == 0, "\(next.stderr)")
         let storedKeys = try Self.stored(cli, uri: uri)
         #expect(Set(storedKeys).count == storedKeys.count, "no probe stored twice")

@@ -99,8 +99,16 @@ private func missThenHit(provider: Provider, sourceLocation: SourceLocation = #_
     -> (miss: ProbeResult, hit: ProbeResult) {
     let origin = try LoopbackHTTPServer.start()
     defer { origin.stop() }
-    let port = FreePort.next()
-    let stopCache = try startCache(port, origin.port)
+    // A free port can be taken by another test's process before the cache binds it (the
+    // cache then fails to start, or never accepts): start it again on another.
+    var started: (port: Int, stop: () -> Void)?
+    var lastError: (any Error)?
+    for _ in 0..<3 where started == nil {
+        let port = FreePort.next()
+        do { started = (port, try startCache(port, origin.port)) } catch { lastError = error }
+    }
+    guard let started else { throw lastError! }
+    let (port, stopCache) = started
     defer { stopCache() }
     let url = "http://127.0.0.1:\(port)/headers?Cache-Control=max-age%3D60"
 

@@ -70,7 +70,7 @@ public final class ManagedProcess: @unchecked Sendable {
         throw TestServerError("nothing listens on 127.0.0.1:\(port) after \(timeout) s")
     }
 
-    private static func canConnect(_ port: Int) -> Bool {
+    static func canConnect(_ port: Int) -> Bool {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
         var address = sockaddr_in()

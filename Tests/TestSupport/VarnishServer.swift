@@ -67,7 +67,7 @@ public final class VarnishServer: Sendable {
         }
         let server = VarnishServer(pid: pid, directory: directory)
         do {
-            try server.waitUntilServing(workingDirectory: workingDirectory)
+            try server.waitUntilServing(workingDirectory: workingDirectory, port: port)
         } catch {
             let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
             server.stop()
@@ -120,7 +120,7 @@ public final class VarnishServer: Sendable {
     /// the kernel's backlog, and a child that fails to start would surface as a probe timeout.
     /// Asking the manager itself (`varnishadm status`: "Child in state running") turns that
     /// into a prompt, clear failure, and implies the port is bound.
-    private func waitUntilServing(workingDirectory: String, timeout: Double = 10) throws {
+    private func waitUntilServing(workingDirectory: String, port: Int, timeout: Double = 10) throws {
         let varnishadm = try ManagedProcess.executable("varnishadm", package: "varnish")
         let statusPath = directory.appendingPathComponent("status.out").path
         let deadline = Date().addingTimeInterval(timeout)
@@ -128,9 +128,11 @@ public final class VarnishServer: Sendable {
         while Date() < deadline {
             if reap(within: 0) { throw TestServerError("varnishd exited") }
             last = (try? CleanSpawn.run(varnishadm, ["-n", workingDirectory, "-t", "2", "status"], output: statusPath)) ?? last
-            if last.contains("running") { return }
+            // "running" and a port that accepts: a port another process took between FreePort
+            // and varnishd's bind refuses our connection, and the caller retries another.
+            if last.contains("running"), ManagedProcess.canConnect(port) { return }
             usleep(50_000)
         }
-        throw TestServerError("the varnish child is not running after \(timeout) s: \(last)")
+        throw TestServerError("the varnish child is not running and accepting on 127.0.0.1:\(port) after \(timeout) s: \(last)")
     }
 }
