@@ -153,10 +153,16 @@ public final class Outbox: Sendable {
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         let queue = try path.map { try DatabaseQueue(path: $0, configuration: configuration) }
             ?? DatabaseQueue(configuration: configuration)
+        // Another program's file has objects of its own. A file with only the outbox's own
+        // objects is one another cdntop process is creating this moment (seen under load with
+        // the UI and an agent starting together), not a foreign one.
         try queue.read { db in
             let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-            let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'grdb_%'") ?? 0
-            if id != applicationID && tables > 0 { throw ForeignFile() }
+            let foreignObjects = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'grdb_%' AND name NOT LIKE 'sqlite_%'
+                    AND name NOT IN ('queued', 'queued_by_destination')
+                """) ?? 0
+            if id != applicationID && foreignObjects > 0 { throw ForeignFile() }
         }
         try migrator.migrate(queue)
         return queue

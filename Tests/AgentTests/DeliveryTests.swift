@@ -46,6 +46,31 @@ struct DeliveryTests {
         #expect(agent.status?.interval == 30)
     }
 
+    /// Another program's SQLite file is refused; a fresh outbox that several openers create at
+    /// the same moment (the UI and an agent starting together) is every opener's.
+    @Test func aForeignFileIsRefusedAndConcurrentCreationIsNot() throws {
+        let directory = try Self.scratch()
+        let foreign = directory.appendingPathComponent("foreign.sqlite").path
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        shell.arguments = [foreign, "CREATE TABLE notes (body TEXT)"]
+        try shell.run()
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 0)
+        let error = #expect(throws: OutboxError.self) { try Outbox(path: foreign) }
+        #expect(error?.reason.contains("not a cdntop outbox") == true, "\(String(describing: error))")
+
+        for round in 0..<5 {
+            let path = directory.appendingPathComponent("fresh-\(round).sqlite").path
+            let failures = Mutexed<[String]>()
+            failures.value = []
+            DispatchQueue.concurrentPerform(iterations: 6) { _ in
+                do { _ = try Outbox(path: path) } catch { failures.append("\(error)") }
+            }
+            #expect(failures.value == [], "round \(round)")
+        }
+    }
+
     @Test func probesQueuedUnderALockSurviveTheProcessAndAreDeliveredOnceByTheNext() throws {
         let directory = try Self.scratch()
         let databasePath = directory.appendingPathComponent("probes.sqlite").path
