@@ -85,19 +85,46 @@ public final class RegionalAgentProcesses: @unchecked Sendable {
     }
 }
 
-/// A connection URI's password taken out: `postgres://u:secret@h/db` → `postgres://u@h/db`
-/// and "secret" (percent-decoded), so the password can travel in `PGPASSWORD` instead.
+/// A connection string's password taken out, so it can travel in `PGPASSWORD` instead of on
+/// a command line: `postgres://u:secret@h/db` → `postgres://u@h/db`, a `password=` query
+/// parameter (`postgres://u@h/db?password=secret&sslmode=require`) or keyword
+/// (`host=h password=secret`) dropped; the password percent-decoded where the URI encodes it.
 enum ConnectionPassword {
-    static func split(_ uri: String) -> (uri: String, password: String?) {
-        guard let scheme = uri.range(of: "://") else { return (uri, nil) }
-        let rest = uri[scheme.upperBound...]
+    static func split(_ connection: String) -> (uri: String, password: String?) {
+        guard let scheme = connection.range(of: "://") else { return splitKeywords(connection) }
+        var uri = connection
+        var password: String?
+        let rest = connection[scheme.upperBound...]
         let authorityEnd = rest.firstIndex { "/?#".contains($0) } ?? rest.endIndex
         let authority = rest[..<authorityEnd]
-        guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else {
-            return (uri, nil)
+        if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+            let written = String(authority[authority.index(after: colon)..<at])
+            password = written.removingPercentEncoding ?? written
+            uri = String(connection[..<scheme.upperBound]) + authority[..<colon] + rest[at...]
         }
-        let password = String(authority[authority.index(after: colon)..<at])
-        let stripped = String(uri[..<scheme.upperBound]) + authority[..<colon] + rest[at...]
-        return (stripped, password.removingPercentEncoding ?? password)
+        guard let question = uri.firstIndex(of: "?") else { return (uri, password) }
+        var kept: [Substring] = []
+        for parameter in uri[uri.index(after: question)...].split(separator: "&") {
+            if parameter.lowercased().hasPrefix("password=") {
+                let written = String(parameter.dropFirst("password=".count))
+                password = written.removingPercentEncoding ?? written
+            } else {
+                kept.append(parameter)
+            }
+        }
+        let base = String(uri[..<question])
+        return (kept.isEmpty ? base : base + "?" + kept.joined(separator: "&"), password)
+    }
+
+    /// libpq's keyword form; a quoted value (`password='a b'`) is not split, and stays as it
+    /// is: libpq reads it from the string, and `CredentialMask` hides it in messages.
+    private static func splitKeywords(_ connection: String) -> (uri: String, password: String?) {
+        var password: String?
+        let kept = connection.split(separator: " ").filter { word in
+            guard word.hasPrefix("password="), !word.contains("'") else { return true }
+            password = String(word.dropFirst("password=".count))
+            return false
+        }
+        return (kept.joined(separator: " "), password)
     }
 }

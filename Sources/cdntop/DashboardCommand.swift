@@ -61,9 +61,10 @@ struct DashboardCommand: ParsableCommand {
         }
         let store = try readOnlyStore ?? locations.openStore(config: probing)
         let agent = try probing.map { config in
-            let agent = ProbeAgent(endpoints: config.endpoints, vantage: config.vantage(overriddenBy: region), store: store,
+            let vantage = config.vantage(overriddenBy: region)
+            let agent = ProbeAgent(endpoints: config.endpoints, vantage: vantage, store: store,
                                    outbox: try locations.openOutbox(flag: nil, config: config))
-            agent.agentID = try locations.agentID(flag: nil, config: config)
+            agent.agentID = try locations.agentID(flag: nil, config: config, region: vantage.label)
             return agent
         }
         let options = DashboardOptions(

@@ -100,15 +100,15 @@ struct Locations: ParsableArguments {
     }
 
     /// This agent's stable id: `flag` (`--agent-id`), else `[agent] id`, else the id kept in
-    /// the state directory (made on the first run).
-    func agentID(flag: String?, config: CDNTopConfig) throws -> String {
+    /// the state directory for its `region` (made on the first run).
+    func agentID(flag: String?, config: CDNTopConfig, region: String) throws -> String {
         if let flag {
             if let problem = AgentID.problem(with: flag) { throw ExitStatus.badArguments.fail("--agent-id: \(problem)") }
             return flag
         }
         if let configured = config.agentID { return configured }
         do {
-            return try AgentIDFile.load(path: DefaultLocations.agentIDFile(environment: environment))
+            return try AgentIDFile.load(path: DefaultLocations.agentIDFile(region: region, environment: environment))
         } catch {
             throw ExitStatus.configUnusable.fail("\(error), or pass --agent-id")
         }

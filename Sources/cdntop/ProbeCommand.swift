@@ -37,7 +37,7 @@ struct ProbeCommand: ParsableCommand {
 
     @Option(name: .customLong("agent-id"),
             help: ArgumentHelp("This agent's stable id, stored with every probe (overrides [agent] id; "
-                               + "default: one made on the first run, kept in ~/.local/state/cdntop/agent-id).",
+                               + "default: one made on the first run, kept per region in ~/.local/state/cdntop/agent-id-REGION).",
                                valueName: "ID"))
     var agentID: String?
 
@@ -87,7 +87,7 @@ struct ProbeCommand: ParsableCommand {
             }
         }
         let agent = ProbeAgent(endpoints: config.endpoints, vantage: vantage, delivery: delivery)
-        agent.agentID = try locations.agentID(flag: agentID, config: config)
+        agent.agentID = try locations.agentID(flag: agentID, config: config, region: vantage.label)
         let output = StandardOutput(lineBuffered: true)
         let writer = ProbeWriter(format: .jsonl)
         if json {

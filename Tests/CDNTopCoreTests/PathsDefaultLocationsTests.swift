@@ -20,3 +20,20 @@ struct PathsDefaultLocationsTests {
         #expect(DefaultLocations.expandingTilde("/abs/~/x", environment: ["HOME": "/h"]) == "/abs/~/x")
     }
 }
+
+@Suite("Where --db points")
+struct StoreAddressTests {
+    @Test(arguments: [
+        ("postgres://u@h/db", true), ("POSTGRESQL://u@h/db", true), ("host=db.internal dbname=probes", true),
+        (" dbname=probes", true), ("/var/lib/cdntop/probes.sqlite", false), ("probes=old.sqlite", false),
+        ("./host=x.sqlite", false),
+    ])
+    func connectionStringsAreServersEverythingElseAFile(text: String, isServer: Bool) {
+        if case .postgres = StoreAddress(text) { #expect(isServer, "\(text)") } else { #expect(!isServer, "\(text)") }
+    }
+
+    @Test func theDisplayFormHasNoPassword() {
+        #expect(StoreAddress("postgres://u:secret@h/db").display == "postgres://u@h/db")
+        #expect(!StoreAddress("host=h password=secret dbname=db").display.contains("secret"))
+    }
+}

@@ -16,7 +16,7 @@ struct PostgresDemoTests {
         var agentCommandLines: [String] = []
         let deadline = Date().addingTimeInterval(20)
         while agentCommandLines.count < 7, Date() < deadline {
-            agentCommandLines = Self.commandLines(containing: "--stop-on-stdin-eof")
+            agentCommandLines = Self.commandLines(childrenOf: process.processIdentifier, containing: "--stop-on-stdin-eof")
             usleep(100_000)
         }
         let demo = CLIRunner.finish(process, out, err)
@@ -25,7 +25,8 @@ struct PostgresDemoTests {
         #expect(agentCommandLines.allSatisfy { !$0.contains(postgres.password) })
         #expect(!demo.stderr.contains(postgres.password), "\(demo.stderr)")
         #expect(demo.stderr.contains("postgres://\(postgres.user)@127.0.0.1:\(postgres.port)/"), "\(demo.stderr)")
-        #expect(Self.commandLines(containing: "--stop-on-stdin-eof").isEmpty, "no agent outlives the demo")
+        #expect(Self.commandLines(childrenOf: process.processIdentifier, containing: "--stop-on-stdin-eof").isEmpty
+                && !Self.agentsAlive(directoryOf: agentCommandLines), "no agent outlives the demo")
 
         let report = try cli.run(["report", "--db", uri, "--format", "json", "--window", "1h"])
         #expect(report.status == 0, "\(report.stderr)")
@@ -39,13 +40,29 @@ struct PostgresDemoTests {
         #expect(Set(stored.compactMap { $0["agent"] as? String }).count == 7, "every probe carries its agent")
     }
 
-    /// The command lines of this machine's processes that contain `text`.
-    static func commandLines(containing text: String) -> [String] {
+    /// The command lines containing `text` of the processes whose parent is `parent` (other
+    /// test runs on the machine have demos of their own).
+    static func commandLines(childrenOf parent: pid_t, containing text: String) -> [String] {
+        allCommandLines().filter { $0.parent == parent && $0.line.contains(text) }.map(\.line)
+    }
+
+    /// Whether any process still runs with one of the demo agents' config files (each agent's
+    /// config sits in the demo's own temp folder): an orphan would have a new parent.
+    static func agentsAlive(directoryOf agentLines: [String]) -> Bool {
+        let configs = agentLines.compactMap { line in line.split(separator: " ").first { $0.hasSuffix(".toml") } }
+        return allCommandLines().contains { process in configs.contains { process.line.contains($0) } }
+    }
+
+    static func allCommandLines() -> [(parent: pid_t, line: String)] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.filter { $0.allSatisfy(\.isNumber) }.compactMap { pid in
-            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
-            let line = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-            return line.contains(text) ? line : nil
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            // "pid (comm) state ppid …": the parent is the second field after the command name.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 1, let parent = pid_t(fields[1]) else { return nil }
+            return (parent, String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self))
         }
     }
 }

@@ -105,14 +105,21 @@ struct ProbeCommandTests {
             #expect(ids.count == 1, "one agent per run")
             agents.append(ids.first.flatMap { $0 } ?? "")
         }
-        let stateFile = cli.directory.appendingPathComponent(".local/state/cdntop/agent-id").path
+        let stateFile = cli.directory.appendingPathComponent(".local/state/cdntop/agent-id-eu-west").path
         let kept = try String(contentsOfFile: stateFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(agents == [kept, kept, "syd-ci-runner"])
+        // Another region on the same host is another agent.
+        let other = try cli.run(["probe", "--once", "--json", "--region", "ap-south", "--config", cli.configPath, "--db", cli.databasePath])
+        let otherIDs = try Set(other.lines.map {
+            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["agent"] as? String
+        })
+        #expect(otherIDs.count == 1 && otherIDs.first != kept, "\(otherIDs)")
         let exported = try cli.run(["export", "--db", cli.databasePath])
         let stored = try exported.lines.map {
             try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["agent"] as? String
         }
-        #expect(stored.compactMap { $0 }.sorted() == (Array(repeating: kept, count: 6) + Array(repeating: "syd-ci-runner", count: 3)).sorted())
+        #expect(stored.compactMap { $0 }.filter { $0 == kept || $0 == "syd-ci-runner" }.sorted()
+                == (Array(repeating: kept, count: 6) + Array(repeating: "syd-ci-runner", count: 3)).sorted())
 
         let bad = try cli.run(["probe", "--once", "--agent-id", "has space", "--config", cli.configPath, "--db", cli.databasePath])
         #expect(bad.status == 64)

@@ -1,12 +1,12 @@
 /// Where a probe database is, as `--db` or `[database]` names it: a file (SQLite, the
-/// embedded default) or a PostgreSQL connection URI (`postgres://…` / `postgresql://…`), the
-/// database many agents share.
+/// embedded default) or a PostgreSQL connection string — a URI (`postgres://…` /
+/// `postgresql://…`) or libpq's `host=… dbname=…` form — the database many agents share.
 public enum StoreAddress: Hashable, Sendable {
     case file(path: String)
     case postgres(uri: String)
 
     public init(_ text: String) {
-        self = Self.isConnectionURI(text) ? .postgres(uri: text) : .file(path: text)
+        self = Self.isConnectionURI(text) || Self.isConnectionKeywords(text) ? .postgres(uri: text) : .file(path: text)
     }
 
     /// True for the URI schemes libpq accepts.
@@ -14,6 +14,21 @@ public enum StoreAddress: Hashable, Sendable {
         let lowered = text.lowercased()
         return lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://")
     }
+
+    /// True for libpq's keyword form, `host=db.internal dbname=probes user=cdntop`: a string
+    /// that starts with one of libpq's connection keywords and `=`. Without this it would be
+    /// taken for a file name and a SQLite database created under it.
+    public static func isConnectionKeywords(_ text: String) -> Bool {
+        let trimmed = text.drop { $0 == " " }
+        guard let equals = trimmed.firstIndex(of: "=") else { return false }
+        return connectionKeywords.contains(trimmed[..<equals].trimmingCharacters(in: .whitespaces))
+    }
+
+    private static let connectionKeywords: Set<String> = [
+        "host", "hostaddr", "port", "dbname", "user", "password", "passfile", "service", "sslmode",
+        "sslrootcert", "sslcert", "sslkey", "connect_timeout", "application_name", "options",
+        "target_session_attrs", "channel_binding", "gssencmode",
+    ]
 
     /// Safe to print, log, draw or store: a URI loses its password.
     public var display: String {

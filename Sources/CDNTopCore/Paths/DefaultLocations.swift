@@ -19,9 +19,12 @@ public enum DefaultLocations {
         base("XDG_STATE_HOME", fallback: ".local/state", environment) + "/cdntop/outbox.sqlite"
     }
 
-    /// Where the agent keeps its stable id, made on its first run: state, beside the outbox.
-    public static func agentIDFile(environment: [String: String]) -> String {
-        base("XDG_STATE_HOME", fallback: ".local/state", environment) + "/cdntop/agent-id"
+    /// Where the agent of `region` keeps its stable id, made on its first run: state, beside
+    /// the outbox. One file per region, so two agents a host runs for two regions (a demo, a
+    /// machine probing as two vantage points) are two agents, not one that flips its region.
+    public static func agentIDFile(region: String, environment: [String: String]) -> String {
+        let name = String(region.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" })
+        return base("XDG_STATE_HOME", fallback: ".local/state", environment) + "/cdntop/agent-id-\(name)"
     }
 
     /// The user's theme files, searched before the installed `themes/` folder.
