@@ -11,16 +11,19 @@ import Testing
 struct PostgresTrafficTests {
     static let end = referenceTime + 32 * 86_400
 
-    /// A month of traffic, every field filled: a minute every 37 minutes for three (site,
-    /// provider) cells — one without a provider, one whose site is not ASCII, so byte order
-    /// matters — with more missing paths per minute than the top-misses sketch keeps, so its
-    /// bounded merges (which depend on order) are exercised, and TTFB values.
-    static func monthOfMinutes() -> [TrafficMinute] {
+    /// A month of traffic (made once per test process), every field filled: a minute every 53
+    /// minutes for three (site, provider) cells — one without a provider, one whose site is not
+    /// ASCII, so byte order matters — with missing paths enough to overflow the top-misses
+    /// sketch when minutes merge, so its bounded merges (which depend on order) are exercised,
+    /// and TTFB values.
+    static let month = monthOfMinutes()
+
+    private static func monthOfMinutes() -> [TrafficMinute] {
         var random = SeededGenerator(seed: 15)
         let cells: [(String, Provider?)] = [("shop.example", .fastly), ("shop.example", nil), ("café.example", .cloudflare)]
         var minutes: [TrafficMinute] = []
         let start = Int64(referenceTime.timeIntervalSince1970) / 60 * 60
-        for minute in stride(from: start, to: Int64(end.timeIntervalSince1970), by: 37 * 60) {
+        for minute in stride(from: start, to: Int64(end.timeIntervalSince1970), by: 53 * 60) {
             for (site, provider) in cells {
                 var traffic = TrafficMinute(site: site, provider: provider, minute: minute)
                 for content in [ContentClass.html, .image, .cssJS] {
@@ -37,8 +40,8 @@ struct PostgresTrafficTests {
                 traffic.byStatusClass = [2: traffic.requests - 3, 3: 1, 5: 2]
                 traffic.byPOP = ["AMS": Int64.random(in: 1...9, using: &random), "FRA": 4]
                 for _ in 0..<30 { traffic.ttfb.add(Double.random(in: 0.001...0.9, using: &random)) }
-                for _ in 0..<80 {
-                    traffic.topMisses.add("/p/\(Int.random(in: 0..<400, using: &random))",
+                for _ in 0..<40 {
+                    traffic.topMisses.add("/p/\(Int.random(in: 0..<300, using: &random))",
                                           count: Int64.random(in: 1...5, using: &random))
                 }
                 traffic.malformedLines = Int64.random(in: 0...1, using: &random)
@@ -62,7 +65,7 @@ struct PostgresTrafficTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let sqlite = try SQLiteProbeStore(path: directory.appendingPathComponent("probes.sqlite").path)
         let postgres = try TestDatabase().store()
-        let minutes = Self.monthOfMinutes()
+        let minutes = Self.month
         for store in [sqlite, postgres] as [any ProbeStore] {
             try Self.record(minutes, into: store)
         }
@@ -98,7 +101,7 @@ struct PostgresTrafficTests {
     @Test("retention deletes traffic rows behind the probes' rollup horizons, and windows widen past them")
     func pruning() throws {
         let store = try TestDatabase().store()
-        let minutes = Self.monthOfMinutes()
+        let minutes = Self.month
         try Self.record(minutes, into: store)
         let old = Self.end - 3 * 86_400
         let minutesBefore = try store.trafficSeries(since: referenceTime, until: old, span: .minute, site: nil)
@@ -130,7 +133,7 @@ struct PostgresTrafficTests {
         let store = try database.store()
         #expect(try store.logPosition(source: "/var/log/nginx/access.log") == nil)
         let first = LogPosition(source: "/var/log/nginx/access.log", fileID: "2049:131", offset: 4096)
-        let minute = Self.monthOfMinutes()[0]
+        let minute = Self.month[0]
         try store.recordTraffic([minute], position: first)
         #expect(try store.logPosition(source: first.source) == first)
         // A position alone moves too (a file of only malformed lines, or rotation).
@@ -161,7 +164,7 @@ struct PostgresTrafficTests {
         let database = try TestDatabase()
         let writers = 6
         // Two days of one site through two providers, as several files of one site's logs.
-        let minutes = Array(Self.monthOfMinutes().filter { $0.site == "shop.example" }.prefix(160))
+        let minutes = Array(Self.month.filter { $0.site == "shop.example" }.prefix(160))
         let stores = try (0..<writers).map { _ in try database.store() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, store) in stores.enumerated() {
