@@ -94,7 +94,7 @@ public final class PostgresProbeStore: ProbeStore {
     }
 
     /// Drops the day partitions (probes and their delivery keys) wholly older than the raw
-    /// retention, deletes events older than it, and rollups behind the horizons, which move
+    /// retention, deletes events older than it, and rollups and traffic rows behind the horizons, which move
     /// first as in SQLite: a window read meanwhile already widens past what is about to go.
     public func prune(now: Date) throws {
         try writing { session in
@@ -124,6 +124,8 @@ public final class PostgresProbeStore: ProbeStore {
                         SELECT span, bucket, endpoint_id, vantage_id, pop_region FROM rollup
                         WHERE span = $1 AND bucket < $2 LIMIT \(Self.rowsPerStep))
                     """, [.int8(span.seconds), .int8(stored.oldestBucket(of: span))]).affected == Self.rowsPerStep {}
+                // Real traffic is kept as long as the probes' rollups of the same span.
+                try TrafficRows.delete(span: span, before: stored.oldestBucket(of: span), rowsPerStep: Self.rowsPerStep, connection)
             }
             try session.prepareDays(around: now)
         }
@@ -184,6 +186,28 @@ public final class PostgresProbeStore: ProbeStore {
         try reading { connection in
             try Reading.timeSeries(since: since, until: until, span: span, vantage: vantage, site: site, connection)
         }
+    }
+
+    // MARK: Real traffic
+
+    /// Merges the minutes into their minute, hour and day rows and moves the log's position,
+    /// in one transaction: a failed write moves neither, so nothing is counted twice.
+    public func recordTraffic(_ minutes: [TrafficMinute], position: LogPosition?) throws {
+        guard !minutes.isEmpty || position != nil else { return }
+        try writing { session in try session.recordTraffic(minutes, position: position) }
+    }
+
+    public func logPosition(source: String) throws -> LogPosition? {
+        try reading { connection in try TrafficRows.position(source: source, connection) }
+    }
+
+    /// Per (site, provider), `[since, until)` from the coarsest rows that fit, as in SQLite.
+    public func trafficWindow(since: Date, until: Date, site: String?) throws -> [TrafficMinute] {
+        try reading { connection in try TrafficRows.window(since: since, until: until, site: site, connection) }
+    }
+
+    public func trafficSeries(since: Date, until: Date, span: RollupSpan, site: String?) throws -> [TrafficMinute] {
+        try reading { connection in try TrafficRows.series(since: since, until: until, span: span, site: site, connection) }
     }
 
     // MARK: Connections and errors

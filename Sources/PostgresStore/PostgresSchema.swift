@@ -17,6 +17,10 @@ import Store
 ///   row locks, where a shared `endpoint.last_probe` would serialize every writer.
 /// - `write_count`: probes stored per writer (agent id, '' without one); their sum is the
 ///   change marker. `max(probe.id)` would not do: concurrent writers commit out of id order.
+/// - `traffic_rollup` (v2) sorts `site` in the "C" collation: byte order, the order SQLite
+///   reads and writers lock rows in, whatever the database's locale.
+///
+/// Migrations are append-only: a database migrated once is never migrated differently.
 enum PostgresSchema {
     /// The comment on `cdntop_schema`.
     static let marker = "cdntop probe database"
@@ -135,6 +139,22 @@ enum PostgresSchema {
             CREATE TABLE write_count (
                 writer text PRIMARY KEY,
                 probes bigint NOT NULL
+            );
+            """),
+        ("v2 traffic", """
+            CREATE TABLE traffic_rollup (
+                span integer NOT NULL,            -- bucket length in seconds: 60, 3600, 86400
+                bucket bigint NOT NULL,           -- bucket start, seconds since 1970 UTC
+                site text COLLATE "C" NOT NULL,   -- byte order, as SQLite sorts and writers lock
+                provider smallint NOT NULL,       -- Provider code, 0 = none
+                requests bigint NOT NULL,
+                summary bytea NOT NULL,           -- TrafficCodec
+                PRIMARY KEY (span, bucket, site, provider)
+            );
+            CREATE TABLE log_position (
+                source text PRIMARY KEY,          -- the log file's absolute path
+                file_id text NOT NULL,            -- device:inode when it was read
+                byte_offset bigint NOT NULL       -- bytes read, to the end of the last whole line
             );
             """),
     ]

@@ -16,19 +16,33 @@ final class WriterSession {
 
     /// Stores one round: see `PostgresProbeStore.record`. A deadlock or serialization failure
     /// (which the lock order below should make impossible, but the server decides) and a day
-    /// partition that retention dropped meanwhile are retried, a few times.
+    /// partition that retention dropped meanwhile are retried, a few times (`retrying`).
     func record(_ probes: [ProbeResult], deliveryKeys: [String]?) throws {
+        try retrying {
+            try ensurePartitions(for: probes)
+            var round = RoundWrite(connection: connection, endpointIDs: endpointIDs, vantageIDs: vantageIDs)
+            try connection.transaction { try round.write(probes, deliveryKeys: deliveryKeys) }
+            // Only ids of committed entries are remembered: a rolled-back round's are gone.
+            endpointIDs = round.endpointIDs
+            vantageIDs = round.vantageIDs
+        }
+    }
+
+    /// Stores traffic minutes and a log position in one transaction: see `TrafficRows.add`.
+    func recordTraffic(_ minutes: [TrafficMinute], position: LogPosition?) throws {
+        try retrying {
+            try connection.transaction { try TrafficRows.add(minutes, position: position, connection) }
+        }
+    }
+
+    /// Runs `write` (one transaction) again, a few times, when the server rolled it back for
+    /// a deadlock or serialization failure, or for a day partition retention just dropped.
+    private func retrying(_ write: () throws -> Void) throws {
         var attempt = 0
         while true {
             attempt += 1
             do {
-                try ensurePartitions(for: probes)
-                var round = RoundWrite(connection: connection, endpointIDs: endpointIDs, vantageIDs: vantageIDs)
-                try connection.transaction { try round.write(probes, deliveryKeys: deliveryKeys) }
-                // Only ids of committed entries are remembered: a rolled-back round's are gone.
-                endpointIDs = round.endpointIDs
-                vantageIDs = round.vantageIDs
-                return
+                return try write()
             } catch let failure as ServerFailure where attempt < 4 && Self.retried.contains(failure.sqlState ?? "") {
                 if failure.sqlState == "23514" { partitionDays.removeAll() }
             }

@@ -11,7 +11,10 @@ import Foundation
 ///   stored once;
 /// - windows and series are read from rollups, never from raw probes;
 /// - errors are `StoreError`s that describe the database (`location`), never a command line.
-public protocol ProbeStore: AnyObject, Sendable {
+///
+/// Every engine holds real traffic too (`TrafficStore`, rolled up and pruned like probes), so
+/// a caller that shows both passes one store.
+public protocol ProbeStore: TrafficStore {
     /// Where the probes are, safe to print: a file path, or a connection URI without its
     /// password.
     var location: String { get }

@@ -74,9 +74,7 @@ struct LogsIngestCommand: ParsableCommand {
             return (field: parts[0], key: parts[1])
         })
         let config = FileManager.default.fileExists(atPath: locations.configPath) ? try locations.loadConfig() : nil
-        guard let store = try locations.openStore(config: config) as? any TrafficStore else {
-            throw ExitStatus.databaseUnusable.fail("\(locations.databasePath(configured: config?.database.path)): this database does not store traffic")
-        }
+        let store = try locations.openStore(config: config)
         let stop = StopSignal(signals: [SIGINT, SIGTERM])
         let ingest = LogIngest(choice: choice, site: site, provider: provider, sink: StoreSink(store: store)) { message in
             FileHandle.standardError.write(Data("cdntop: \(message)\n".utf8))

@@ -39,7 +39,7 @@ struct ReportCommand: ParsableCommand {
         let now = Date()
         let analysis: SiteAnalysis
         do {
-            analysis = try ReportBuilder.analyze(store: store, site: site, window: window, thresholds: thresholds, now: now)
+            analysis = try ReportBuilder.analyze(store: store, traffic: store, site: site, window: window, thresholds: thresholds, now: now)
         } catch let error as ReportError {
             if case .ambiguousSite = error { throw ValidationError(error.commandLineMessage) }
             throw ExitStatus.nothingDone.fail(error.commandLineMessage)

@@ -315,7 +315,7 @@ extension SQLiteProbeStore: TrafficStore {
                     try TrafficRows.fold(span: piece.span, from: piece.from, to: piece.to, site: site, in: db,
                                          into: &cells) { _ in plan.since }
                 }
-                return Self.sorted(cells)
+                return TrafficAssembly.sorted(cells)
             }
         }
     }
@@ -326,17 +326,11 @@ extension SQLiteProbeStore: TrafficStore {
         try access {
             try pool.read { db in
                 var cells: [TrafficCellKey: TrafficMinute] = [:]
-                try TrafficRows.fold(span: span, from: span.floor(since.secondsSince1970(rounded: .down)),
-                                     to: span.ceil(until.secondsSince1970(rounded: .up)), site: site, in: db,
+                let buckets = TrafficAssembly.seriesBuckets(since: since, until: until, span: span)
+                try TrafficRows.fold(span: span, from: buckets.from, to: buckets.to, site: site, in: db,
                                      into: &cells) { $0 }
-                return Self.sorted(cells)
+                return TrafficAssembly.sorted(cells)
             }
         }
-    }
-
-    private static func sorted(_ cells: [TrafficCellKey: TrafficMinute]) -> [TrafficMinute] {
-        cells.sorted { a, b in
-            (a.key.site, a.key.provider?.rawValue ?? "", a.key.bucket) < (b.key.site, b.key.provider?.rawValue ?? "", b.key.bucket)
-        }.map(\.value)
     }
 }

@@ -5,30 +5,10 @@ import GRDB
 /// The `traffic_rollup` and `log_position` tables: real-traffic minutes folded into minute,
 /// hour and day rows as they are recorded, and read back by windows and series.
 enum TrafficRows {
-    private struct Key: Hashable {
-        var span: RollupSpan
-        var bucket: Int64
-        var site: String
-        var providerCode: Int
-    }
-
     /// Merges `minutes` into their rows of every span: the stored row of each touched key is
     /// read, merged and written back, one upsert per key.
     static func add(_ minutes: [TrafficMinute], in db: Database) throws {
-        var grouped: [Key: [TrafficMinute]] = [:]
-        for minute in minutes {
-            for span in RollupSpan.allCases {
-                let key = Key(span: span, bucket: span.floor(minute.minute), site: minute.site,
-                              providerCode: minute.provider?.storedCode ?? 0)
-                grouped[key, default: []].append(minute)
-            }
-        }
-        var merged: [Key: TrafficMinute] = [:]
-        for (key, group) in grouped {
-            var aggregate = TrafficMinute(site: key.site, provider: group[0].provider, minute: key.bucket)
-            aggregate.merge(contentsOf: group)
-            merged[key] = aggregate
-        }
+        let merged = TrafficAssembly.rollups(of: minutes)
         let select = try db.cachedStatement(sql: """
             SELECT summary FROM traffic_rollup WHERE span = ? AND bucket = ? AND site = ? AND provider = ?
             """)
@@ -56,13 +36,12 @@ enum TrafficRows {
             sql += " AND site = ?"
             arguments += [site]
         }
+        sql += " ORDER BY bucket, site, provider"
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
         while let row = try rows.next() {
-            let providerCode: Int = row[2]
-            let provider = providerCode == 0 ? nil : try Provider(storedCode: providerCode)
-            let key = TrafficCellKey(site: row[1], provider: provider, bucket: bucketOf(row[0]))
             let summary = try row.withUnsafeData(atIndex: 3) { [UInt8]($0 ?? Data()) }
-            try TrafficCodec.merge(summary, into: &cells[key, default: TrafficMinute(site: key.site, provider: provider, minute: key.bucket)])
+            try TrafficAssembly.fold(bucket: row[0], site: row[1], providerCode: row[2], summary: summary,
+                                     into: &cells, bucketOf: bucketOf)
         }
     }
 
@@ -89,12 +68,4 @@ enum TrafficRows {
             ON CONFLICT (source) DO UPDATE SET file_id = excluded.file_id, offset = excluded.offset
             """, arguments: [position.source, position.fileID, position.offset])
     }
-}
-
-/// One aggregate of a traffic window or series: a site through a provider, in one bucket
-/// (the window's start for a whole window).
-struct TrafficCellKey: Hashable {
-    var site: String
-    var provider: Provider?
-    var bucket: Int64
 }
