@@ -94,7 +94,8 @@ final class DataFeed: Sendable {
             do {
                 let marker = try store.changeMarker()
                 if marker != loadedMarker || version != loadedVersion || now.timeIntervalSince(loadedAt) >= Self.slide {
-                    let data = try DashboardLoader.load(request, store: store, configured: configured,
+                    // Every engine holds the ingested traffic beside the probes.
+                    let data = try DashboardLoader.load(request, store: store, traffic: store, configured: configured,
                                                         thresholds: thresholds, now: now)
                     lastGood = data
                     loadedMarker = marker

@@ -50,3 +50,42 @@ import Testing
         #expect((traffic["cache"] as? [String: Any])?["MISS"] as? Int == 3)
     }
 }
+
+/// What ingest stored reaches the screen: the traffic view of the UI started on the same
+/// database shows the ingested requests and their hit ratio.
+@Suite struct LogsIngestUITests {
+    @Test func theTrafficViewShowsWhatIngestStored() async throws {
+        let origin = try LoopbackHTTPServer.start()
+        defer { origin.stop() }
+        let cli = try CLIRunner()
+        try cli.writeConfig("""
+            [[endpoint]]
+            name = "home"
+            site = "loopback"
+            url = "\(origin.url("/"))"
+            """)
+        #expect(try cli.run(["probe", "--once", "--config", cli.configPath, "--db", cli.databasePath]).status == 0)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "dd/MMM/yyyy:HH:mm:ss Z"
+        let time = formatter.string(from: Date().addingTimeInterval(-120))
+        let lines = (0..<8).map { index in
+            #"203.0.113.9 - - [\#(time)] "GET /p\#(index) HTTP/1.1" 200 10 "-" "UA" \#(index < 2 ? "MISS" : "HIT")"#
+        }
+        let log = cli.directory.appendingPathComponent("access.log").path
+        try LogsIngestCommandTests.append(lines, to: log)
+        let ingest = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "loopback", "--provider", "nginx",
+                                  "--db", cli.databasePath, log])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+
+        let tmux = try TmuxSession(command: DashboardTmuxTests.command(cli, extra: "--no-probe"), width: 120, height: 40)
+        defer { tmux.kill() }
+        await tmux.waitFor(text: "loopback")
+        try tmux.send("l")
+        let screen = await tmux.waitFor(text: "Real traffic · 8 requests")
+        #expect(screen.contains("75.0%"), "\(screen)")
+        try tmux.send("q")
+        await tmux.waitFor(text: "exited 0")
+    }
+}
