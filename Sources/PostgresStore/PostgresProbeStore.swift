@@ -20,7 +20,7 @@ public final class PostgresProbeStore: ProbeStore {
     private let server: ServerLocation
     /// nil for a store opened read-only.
     private let writer: Exclusive<WriterSession>?
-    private let reader: Exclusive<Connection>
+    private let reader: Exclusive<OnFirstUse>
 
     /// Connects to `uri` (`postgres://user@host:5432/db?sslmode=…`, `postgresql://…`, or a
     /// key=value string), creating cdntop's schema in an empty database and migrating an
@@ -35,10 +35,15 @@ public final class PostgresProbeStore: ProbeStore {
             try PostgresSchema.migrate(writing, location: server.location)
             let session = WriterSession(connection: writing)
             try session.prepareDays(around: Date())
-            return (session, try Connection(conninfo: uri, setup: Self.sessionSetup(settings, readOnly: true)))
+            return session
         }
-        writer = Exclusive(connections.0)
-        reader = Exclusive(connections.1)
+        writer = Exclusive(connections)
+        // An agent only writes: its reader connects when something first reads (the metrics'
+        // alert state, a UI), so fifty agents hold fifty connections, not a hundred.
+        let readerSetup = Self.sessionSetup(settings, readOnly: true)
+        reader = Exclusive(OnFirstUse { () throws(ServerFailure) -> Connection in
+            try Connection(conninfo: uri, setup: readerSetup)
+        })
     }
 
     /// Connects for a reader (`report`, `export`, the read-only UI): never creates or migrates
@@ -58,7 +63,7 @@ public final class PostgresProbeStore: ProbeStore {
         self.server = server
         self.settings = settings
         writer = nil
-        self.reader = Exclusive(reader)
+        self.reader = Exclusive(OnFirstUse(reader))
     }
 
     /// Row locks wait as long as SQLite's busy timeout would, then fail as `busy`; notices
@@ -224,8 +229,9 @@ public final class PostgresProbeStore: ProbeStore {
     /// Runs `body` in one read-only REPEATABLE READ transaction on the reader connection.
     private func reading<T>(_ body: (Connection) throws -> T) throws -> T {
         try Self.translatingErrors(server, settings) {
-            try reader.withLock { connection in
-                try connection.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { try body(connection) }
+            try reader.withLock { reader in
+                let connection = try reader.connection()
+                return try connection.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") { try body(connection) }
             }
         }
     }

@@ -73,7 +73,8 @@ struct PostgresDemoTests {
 struct PostgresTwoAgentsTests {
     @Test func bothRegionsFillTheUIOnAThirdTerminal() async throws {
         let postgres = try PostgresServer.shared()
-        let uri = postgres.uri(database: try postgres.createDatabase())
+        let database = try postgres.createDatabase()
+        let uri = postgres.uri(database: database)
         let server = try LoopbackHTTPServer.start()
         defer { server.stop() }
         let cli = try CLIRunner()
@@ -101,6 +102,11 @@ struct PostgresTwoAgentsTests {
             usleep(100_000)
         }
         #expect(regions == ["eu-west", "ap-south"])
+        // An agent only writes: one connection each.
+        let connections = try postgres.query("""
+            SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+            """, database: database)
+        #expect(connections == "2", "connections held by two agents")
         let tmux = try TmuxSession(command: DashboardTmuxTests.command(cli, extra: "--no-probe", database: uri), width: 200, height: 50)
         defer { tmux.kill() }
         let screen = await tmux.waitFor(text: "ap-south")

@@ -25,9 +25,13 @@ final class Connection {
     init(conninfo: String, setup: String) throws(ServerFailure) {
         self.setup = setup
         // Earlier keys are defaults the URI (expanded from dbname) overrides: a server that
-        // does not answer fails in 10 s instead of the TCP timeout's minutes.
-        let keys = ["connect_timeout", "fallback_application_name", "dbname"]
-        let values = ["10", "cdntop", conninfo]
+        // does not answer fails in 10 s instead of the TCP timeout's minutes, and a connection
+        // that stops answering mid-statement (a cut network) is given up after about 30 s by
+        // keepalives and the TCP user timeout, so the delivery thread never hangs for the
+        // kernel's many minutes while rounds pile up.
+        let keys = ["connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+                    "tcp_user_timeout", "fallback_application_name", "dbname"]
+        let values = ["10", "1", "10", "5", "3", "30000", "cdntop", conninfo]
         handle = withCStrings(keys) { keyPointers in
             withCStrings(values) { valuePointers in
                 PQconnectdbParams(keyPointers, valuePointers, 1)

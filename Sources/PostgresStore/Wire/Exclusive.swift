@@ -18,3 +18,25 @@ final class Exclusive<Value>: @unchecked Sendable {
         return try body(value)
     }
 }
+
+/// A connection made when first asked for, then kept: used only behind its `Exclusive`.
+final class OnFirstUse {
+    private let make: () throws(ServerFailure) -> Connection
+    private var made: Connection?
+
+    init(_ make: @escaping () throws(ServerFailure) -> Connection) {
+        self.make = make
+    }
+
+    init(_ connection: Connection) {
+        make = { connection }
+        made = connection
+    }
+
+    func connection() throws(ServerFailure) -> Connection {
+        if let made { return made }
+        let connection = try make()
+        made = connection
+        return connection
+    }
+}
