@@ -104,11 +104,9 @@ public final class PostgresProbeStore: ProbeStore {
     public func prune(now: Date) throws {
         try writing { session in
             let connection = session.connection
-            let nowSeconds = now.secondsSince1970(rounded: .down)
-            let spans = RollupSpan.allCases
-            let horizons = spans.map { span in
-                span.floor(nowSeconds - Int64(span == .minute ? settings.minuteRollupRetention : settings.rollupRetention))
-            }
+            let kept = RetentionHorizons.kept(now: now, settings: settings)
+            let spans = kept.map(\.span)
+            let horizons = kept.map(\.oldestBucket)
             try connection.transaction {
                 try connection.query("""
                 INSERT INTO retention_horizon (span, oldest_bucket) SELECT * FROM unnest($1::int4[], $2::int8[])

@@ -14,11 +14,7 @@ enum Retention {
     /// Records, per span, the oldest bucket that stays complete once pruning as of `now` is done.
     /// Horizons never move back, so a clock set back does not resurrect deleted buckets.
     static func advanceHorizons(now: Date, settings: StoreSettings, in db: Database) throws {
-        let nowSeconds = now.secondsSince1970(rounded: .down)
-        for span in RollupSpan.allCases {
-            let retention = span == .minute ? settings.minuteRollupRetention : settings.rollupRetention
-            // Whole buckets only: a bucket goes once all of it is older than the retention.
-            let oldestKept = span.floor(nowSeconds - Int64(retention))
+        for (span, oldestKept) in RetentionHorizons.kept(now: now, settings: settings) {
             try db.execute(sql: """
                 INSERT INTO retention_horizon (span, oldest_bucket) VALUES (?, ?)
                 ON CONFLICT (span) DO UPDATE SET oldest_bucket = max(oldest_bucket, excluded.oldest_bucket)
