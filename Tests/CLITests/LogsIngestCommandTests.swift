@@ -95,6 +95,76 @@ import Testing
         #expect(Self.requests(cli) == 8)
     }
 
+    @Test func linesTheServerStillWritesToTheRotatedFileCountOnce() throws {
+        let cli = try CLIRunner()
+        let log = cli.directory.appendingPathComponent("access.log").path
+        try Self.append([Self.line("/a")], to: log)
+        let (process, out, err) = try cli.start(["logs", "ingest", "--follow", "--format", "nginx", "--site", "s",
+                                                 "--db", cli.databasePath, log])
+        try Self.waitForRequests(cli, 1)
+        // Rotation: the new file is read (so ingest has switched to it) while the server,
+        // not yet reopened, goes on writing to the old one.
+        try FileManager.default.moveItem(atPath: log, toPath: log + ".1")
+        try Self.append([Self.line("/b")], to: log)
+        try Self.waitForRequests(cli, 2)
+        try Self.append([Self.line("/c"), Self.line("/d")], to: log + ".1")
+        try Self.waitForRequests(cli, 4)
+        try Self.append([Self.line("/e")], to: log)
+        try Self.waitForRequests(cli, 5)
+
+        kill(process.processIdentifier, SIGTERM)
+        let outcome = CLIRunner.finish(process, out, err)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("read 5 lines"), "\(outcome.stderr)")
+        let again = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "s", "--db", cli.databasePath, log])
+        #expect(again.stderr.contains("read 0 lines"), "\(again.stderr)")
+        #expect(Self.requests(cli) == 5)
+    }
+
+    @Test func oneFileGivenTwiceIsReadOnce() throws {
+        let cli = try CLIRunner()
+        let log = cli.directory.appendingPathComponent("access.log").path
+        try Self.append([Self.line("/a"), Self.line("/b")], to: log)
+        let sameFile = cli.directory.appendingPathComponent(".").appendingPathComponent("access.log").path
+        let outcome = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "s", "--db", cli.databasePath,
+                                   log, sameFile, log])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("the same file as \(log)"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("read 2 lines"), "\(outcome.stderr)")
+        #expect(Self.requests(cli) == 2)
+    }
+
+    @Test func aSecondIngestOfAFileBeingReadIsRefused() throws {
+        let cli = try CLIRunner()
+        let log = cli.directory.appendingPathComponent("access.log").path
+        try Self.append([Self.line("/a")], to: log)
+        let (process, out, err) = try cli.start(["logs", "ingest", "--follow", "--format", "nginx", "--site", "s",
+                                                 "--db", cli.databasePath, log])
+        try Self.waitForRequests(cli, 1)
+        let second = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "s", "--db", cli.databasePath, log])
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("\(log): another cdntop logs ingest is reading this file"), "\(second.stderr)")
+
+        kill(process.processIdentifier, SIGTERM)
+        let outcome = CLIRunner.finish(process, out, err)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        // Once the first has stopped, the file is free again; nothing was counted twice.
+        let third = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "s", "--db", cli.databasePath, log])
+        #expect(third.status == 0, "\(third.stderr)")
+        #expect(Self.requests(cli) == 1)
+    }
+
+    @Test func aDatabaseNamedInAnErrorShowsNoPassword() throws {
+        let postgres = try PostgresServer.shared()
+        let uri = postgres.uri(database: try postgres.createDatabase())
+        let cli = try CLIRunner()
+        let log = cli.directory.appendingPathComponent("access.log").path
+        try Self.append([Self.line("/a")], to: log)
+        let outcome = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "s", "--db", uri, log])
+        #expect(!outcome.stderr.contains(postgres.password), "\(outcome.stderr)")
+        #expect(!outcome.stdout.contains(postgres.password))
+    }
+
     @Test func malformedAndHostileLinesAreCountedAndSkipped() throws {
         let cli = try CLIRunner()
         let log = cli.directory.appendingPathComponent("access.log").path
