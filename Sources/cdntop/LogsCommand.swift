@@ -75,7 +75,7 @@ struct LogsIngestCommand: ParsableCommand {
         })
         let config = FileManager.default.fileExists(atPath: locations.configPath) ? try locations.loadConfig() : nil
         guard let store = try locations.openStore(config: config) as? any TrafficStore else {
-            throw ExitStatus.databaseUnusable.fail("\(locations.databasePath(configured: config?.database.path)): this database does not store traffic")
+            throw ExitStatus.databaseUnusable.fail("\(locations.storeAddress(configured: config?.database.path).display): this database does not store traffic")
         }
         let stop = StopSignal(signals: [SIGINT, SIGTERM])
         let ingest = LogIngest(choice: choice, site: site, provider: provider, sink: StoreSink(store: store)) { message in
