@@ -14,15 +14,16 @@ public final class LineReader {
     private let buffer: UnsafeMutableBufferPointer<UInt8>
     /// Bytes in `buffer[0..<filled]` not yet handed out (the start of an unfinished line).
     private var filled = 0
-    /// True while the rest of an overlong line is being skipped.
-    private var skippingOverlong = false
+    /// While the rest of an overlong line is being skipped: the file offset where it began.
+    private var overlongStart: Int64?
     /// The file offset of `buffer[0]`.
     private var bufferOffset: Int64
 
-    /// File offset just past the last whole line handed out (or skipped).
-    public var consumedOffset: Int64 { bufferOffset }
-    /// Bytes read after the last newline: an unfinished line.
-    public var pendingBytes: Int { filled }
+    /// File offset just past the last whole line handed out (or skipped whole): never inside
+    /// a line, so a run resuming there neither starts mid-line nor counts a line twice.
+    public var consumedOffset: Int64 { overlongStart ?? bufferOffset }
+    /// File offset just past the last byte read (a file shorter than this was truncated).
+    public var readOffset: Int64 { bufferOffset + Int64(filled) }
 
     public init(descriptor: Int32, offset: Int64) {
         self.descriptor = descriptor
@@ -35,8 +36,9 @@ public final class LineReader {
     public enum Outcome { case more, endOfFile }
 
     /// Reads once and calls `line` for each whole line now complete (without its "\n" or
-    /// "\r\n") and `overlong` for each line skipped for its length. `.endOfFile` when there
-    /// was nothing to read.
+    /// "\r\n") and `overlong` for each line skipped for its length, once its end is read (a
+    /// run stopping before then resumes at its start and counts it then). `.endOfFile` when
+    /// there was nothing to read.
     public func readChunk(line: (LogBytes) throws -> Void, overlong: () -> Void) throws -> Outcome {
         let room = buffer.count - filled
         var count: Int
@@ -51,8 +53,9 @@ public final class LineReader {
         let base = buffer.baseAddress!
         while scan < end, let found = memchr(base + scan, 0x0A, end - scan) {
             let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-            if skippingOverlong {
-                skippingOverlong = false
+            if overlongStart != nil {
+                overlongStart = nil
+                overlong()
             } else {
                 var lineEnd = newline
                 if lineEnd > start, base[lineEnd - 1] == 0x0D { lineEnd -= 1 }
@@ -63,10 +66,9 @@ public final class LineReader {
         }
         bufferOffset += Int64(start)
         let rest = end - start
-        if skippingOverlong || rest > Self.maximumLineLength {
+        if overlongStart != nil || rest > Self.maximumLineLength {
             // The unfinished line is already too long: drop what there is, skip to its end.
-            if !skippingOverlong { overlong() }
-            skippingOverlong = true
+            if overlongStart == nil { overlongStart = bufferOffset }
             bufferOffset += Int64(rest)
             filled = 0
         } else {
@@ -77,9 +79,14 @@ public final class LineReader {
     }
 
     /// Hands out the unfinished last line, for input that has ended for good (stdin at end
-    /// of file).
-    public func finishUnterminatedLine(_ line: (LogBytes) throws -> Void) rethrows {
-        guard filled > 0, !skippingOverlong else { return }
+    /// of file); an overlong one is counted as skipped.
+    public func finishUnterminatedLine(_ line: (LogBytes) throws -> Void, overlong: () -> Void) rethrows {
+        if overlongStart != nil {
+            overlongStart = nil
+            overlong()
+            return
+        }
+        guard filled > 0 else { return }
         try line(LogBytes(start: buffer.baseAddress!, count: filled))
         bufferOffset += Int64(filled)
         filled = 0
@@ -88,7 +95,7 @@ public final class LineReader {
     /// Forgets what was buffered and continues at `offset` (a truncated file read again from 0).
     public func restart(at offset: Int64) {
         filled = 0
-        skippingOverlong = false
+        overlongStart = nil
         bufferOffset = offset
     }
 }

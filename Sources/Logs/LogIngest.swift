@@ -65,6 +65,9 @@ public final class LogIngest {
     public static let linesBeforeFormatError = 10
     static let flushInterval: TimeInterval = 1
     static let maximumPendingMinutes = 20_000
+    /// How long a rotated file is still read after its last new line: servers reopen their
+    /// log within moments of logrotate's signal.
+    static let rotatedFileQuiet: TimeInterval = 5
 
     private let choice: LogFormatChoice
     private let site: String?
@@ -89,8 +92,11 @@ public final class LogIngest {
             // A format that cannot be compiled is said before any file is opened.
             do { _ = try choice.parser(firstLines: []) } catch { throw IngestError(.arguments, error.description) }
         }
-        let sources = try paths.map { try LogSource(path: $0, ingest: self) }
+        var sources: [LogSource] = []
         defer { sources.forEach { $0.close() } }
+        for path in paths {
+            if let source = try LogSource(path: path, ingest: self, alreadyOpen: sources) { sources.append(source) }
+        }
         if !follow {
             for source in sources {
                 while try source.readChunk() == .more {
@@ -177,10 +183,15 @@ private final class LogSource {
     private var lastFlush = Date()
     /// The position last stored: an idle followed file writes nothing.
     private var storedMark: FileMark?
+    /// The file rotated away, still read while its writer may not have reopened yet; its
+    /// lines are stored with the new file's position (the old one is never resumed).
+    private var retired: (reader: LineReader, lastData: Date)?
 
     var isStandardInput: Bool { path == "-" }
 
-    init(path: String, ingest: LogIngest) throws {
+    /// Nil when `path` is a file of `alreadyOpen` under another name (said on stderr): one
+    /// file is counted once.
+    init?(path: String, ingest: LogIngest, alreadyOpen: [LogSource]) throws {
         self.ingest = ingest
         self.path = path
         if path == "-" {
@@ -200,6 +211,12 @@ private final class LogSource {
             throw IngestError(.input, "\(path): is a directory, not a log file")
         }
         let id = Self.fileID(status)
+        if let same = alreadyOpen.first(where: { $0.fileID == id }) {
+            Foundation.close(descriptor)
+            ingest.sayPublic("\(path): the same file as \(same.path), given before; read once")
+            return nil
+        }
+        do { try Self.lock(descriptor, path: path) } catch { Foundation.close(descriptor); throw error }
         fileID = id
         var offset: Int64 = 0
         if let mark = try ingest.sinkMark(name), mark.fileID == id, mark.offset <= Int64(status.st_size) {
@@ -212,8 +229,21 @@ private final class LogSource {
 
     static func fileID(_ status: stat) -> String { "\(status.st_dev):\(status.st_ino)" }
 
+    /// Two ingests of one file would count its lines twice: each takes an exclusive `flock`
+    /// on the log file itself (no lock file to leave behind; the kernel drops it when the
+    /// process ends, however it ends; servers writing the log take no such lock).
+    private static func lock(_ descriptor: Int32, path: String) throws {
+        guard flock(descriptor, LOCK_EX | LOCK_NB) != 0 else { return }
+        let failure = errno
+        if failure == EWOULDBLOCK {
+            throw IngestError(.input, "\(path): another cdntop logs ingest is reading this file (it holds a lock on it); stop that one first, or ingest another file")
+        }
+        throw IngestError(.input, "\(path): cannot lock: \(POSIXFailure(errno: failure))")
+    }
+
     func readChunk() throws -> LineReader.Outcome {
-        let outcome = try reader.readChunk(line: { try self.take($0) }, overlong: { self.malformed(line: nil, problem: nil) })
+        var outcome = try read(reader, numbered: true)
+        if try drainRetired() == .more { outcome = .more }
         if let aggregator, Date().timeIntervalSince(lastFlush) >= LogIngest.flushInterval
             || aggregator.pendingMinutes > LogIngest.maximumPendingMinutes {
             try flush()
@@ -233,20 +263,64 @@ private final class LogSource {
         storedMark = mark
     }
 
+    private func storeMark(_ mark: FileMark) throws {
+        guard mark != storedMark else { return }
+        try ingest.store([], mark: mark)
+        storedMark = mark
+    }
+
     /// The end: stdin's unfinished last line is a line; a file's waits for the next run.
     func finish(endOfInput: Bool) throws {
-        if endOfInput, isStandardInput { try reader.finishUnterminatedLine { try take($0) } }
+        if endOfInput, isStandardInput {
+            try reader.finishUnterminatedLine({ try take($0, numbered: true) }, overlong: { malformed(line: nil, problem: nil) })
+        }
+        try closeRetired()
         if !readOne, let firstFailure { throw formatError(firstFailure) }
         try flush()
     }
 
     func close() {
         if !isStandardInput { Foundation.close(descriptor) }
+        if let retired { Foundation.close(retired.reader.descriptor) }
+        retired = nil
+    }
+
+    /// Keeps the file just rotated away open: the server goes on writing to it until it
+    /// reopens its log (after logrotate's signal), and those lines count too.
+    private func retireCurrent() throws {
+        try closeRetired()
+        retired = (reader, Date())
+    }
+
+    /// Reads what was written to the rotated file since; closes it once it has been quiet
+    /// for `LogIngest.rotatedFileQuiet`.
+    private func drainRetired() throws -> LineReader.Outcome {
+        guard let current = retired else { return .endOfFile }
+        let outcome = try read(current.reader, numbered: false)
+        if outcome == .more {
+            retired?.lastData = Date()
+        } else if Date().timeIntervalSince(current.lastData) >= LogIngest.rotatedFileQuiet {
+            try closeRetired()
+        }
+        return outcome
+    }
+
+    /// Reads the rotated file to its end and closes it.
+    private func closeRetired() throws {
+        guard let current = retired else { return }
+        retired = nil
+        defer { Foundation.close(current.reader.descriptor) }
+        while try read(current.reader, numbered: false) == .more {}
+    }
+
+    /// `numbered` is false for the rotated file's lines: line numbers are the current file's.
+    private func read(_ reader: LineReader, numbered: Bool) throws -> LineReader.Outcome {
+        try reader.readChunk(line: { try self.take($0, numbered: numbered) }, overlong: { self.malformed(line: nil, problem: nil) })
     }
 
     /// At the end of a followed file: a new file at the path (rotation) is read from its
-    /// start once the old one is drained; a file shorter than what was read (truncation,
-    /// copytruncate) is read again from its start.
+    /// start, the old one still read until it goes quiet; a file shorter than what was read
+    /// (truncation, copytruncate) is read again from its start.
     func followRotation() throws {
         guard !isStandardInput else { return }
         var status = stat()
@@ -257,7 +331,8 @@ private final class LogSource {
             try flush()
             let next = open(path, O_RDONLY | O_CLOEXEC)
             guard next >= 0 else { return }
-            Foundation.close(descriptor)
+            do { try Self.lock(next, path: path) } catch { Foundation.close(next); throw error }
+            try retireCurrent()
             descriptor = next
             var opened = stat()
             fstat(next, &opened)
@@ -266,20 +341,25 @@ private final class LogSource {
             startOffset = 0
             lineNumber = 0
             ingest.sayPublic("\(name): rotated; reading the new file from its start")
-        } else if Int64(status.st_size) < reader.consumedOffset + Int64(reader.pendingBytes) {
+        } else if Int64(status.st_size) < reader.readOffset {
+            // What was counted is stored with the offset it was counted to, then the restart
+            // at 0 right away: a stop before the next flush must not resume at the old offset
+            // inside a file that has meanwhile grown past it.
             try flush()
             lseek(descriptor, 0, SEEK_SET)
             reader.restart(at: 0)
             startOffset = 0
             lineNumber = 0
+            if readOne, let fileID { try storeMark(FileMark(source: name, fileID: fileID, offset: 0)) }
             ingest.sayPublic("\(name): truncated; reading it again from its start")
         }
     }
 
     // MARK: Lines
 
-    private func take(_ line: LogBytes) throws {
-        lineNumber += 1
+    /// `numbered` is false for the rotated file's lines: line numbers are the current file's.
+    private func take(_ line: LogBytes, numbered: Bool) throws {
+        if numbered { lineNumber += 1 }
         guard !line.isEmpty else { return }
         ingest.countLine()
         let reading: any LineReading

@@ -13,6 +13,44 @@ enum LoggedText {
         }
     }
 
+    /// Where the query or fragment of escaped `path` begins: the byte at which a `?` or `#`
+    /// of the decoded text starts, written plainly or as an escape.
+    static func queryStart(in path: LogBytes, escaping: TextEscaping) -> Int? {
+        func isQueryStart(_ byte: UInt32) -> Bool { byte == 0x3F || byte == 0x23 }
+        var index = 0
+        while index < path.count {
+            let byte = path[index]
+            if isQueryStart(UInt32(byte)) { return index }
+            guard byte == UInt8(ascii: "\\"), escaping != .none, index + 1 < path.count else {
+                index += 1
+                continue
+            }
+            let (value, length) = escaping == .json ? jsonEscape(in: path, at: index) : hexEscape(in: path, at: index)
+            if let value, isQueryStart(value) { return index }
+            index += length
+        }
+        return nil
+    }
+
+    /// The value of the `\xHH` at `index` (nil when it is no such escape) and its length.
+    private static func hexEscape(in bytes: LogBytes, at index: Int) -> (UInt32?, Int) {
+        guard index + 3 < bytes.count, bytes[index + 1] == UInt8(ascii: "x"),
+              let high = hexValue(bytes[index + 2]), let low = hexValue(bytes[index + 3]) else { return (nil, 1) }
+        return (UInt32(high << 4 | low), 4)
+    }
+
+    /// The code unit of the JSON escape at `index` (nil for a short `\u`) and its length.
+    private static func jsonEscape(in bytes: LogBytes, at index: Int) -> (UInt32?, Int) {
+        guard bytes[index + 1] == UInt8(ascii: "u") else { return (UInt32(bytes[index + 1]), 2) }
+        var value: UInt32 = 0
+        var end = index + 2
+        while end < index + 6, end < bytes.count, let digit = hexValue(bytes[end]) {
+            value = value << 4 | UInt32(digit)
+            end += 1
+        }
+        return (end == index + 6 ? value : nil, end - index)
+    }
+
     /// Printable ASCII without backslashes: nothing to decode or clean (most paths).
     private static func isPlain(_ bytes: LogBytes) -> Bool {
         for byte in bytes where byte < 0x21 || byte > 0x7E || byte == UInt8(ascii: "\\") { return false }

@@ -60,7 +60,7 @@ public final class TrafficAggregator {
         if !record.pop.isEmpty { countPOP(record.pop, in: cell) }
         if record.ttfbMilliseconds.isFinite, record.ttfbMilliseconds >= 0 { cell.ttfb.add(record.ttfbMilliseconds) }
         if cacheSlot == Cell.missSlot || cacheSlot == Cell.expiredSlot, !record.path.isEmpty {
-            countMiss(Self.withoutQuery(record.path), in: cell)
+            countMiss(withoutQuery(record.path), in: cell)
         }
         pendingLines += 1
     }
@@ -177,7 +177,7 @@ public final class TrafficAggregator {
 
     /// The class the path's extension suggests; a path-less request counts as a page.
     private func extensionClass(of path: LogBytes) -> ContentClass {
-        let bare = Self.withoutQuery(path)
+        let bare = withoutQuery(path)
         var index = bare.count
         while index > 0 {
             index -= 1
@@ -216,8 +216,10 @@ public final class TrafficAggregator {
         cell.pops[id, default: 0] += 1
     }
 
-    static func withoutQuery(_ path: LogBytes) -> LogBytes {
-        guard let query = path.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else { return path }
+    /// The path up to its query or fragment, found in the decoded text: an escaped `?`
+    /// (`\u003f`, `\x3F`) starts a query too, so none is kept.
+    private func withoutQuery(_ path: LogBytes) -> LogBytes {
+        guard let query = LoggedText.queryStart(in: path, escaping: escaping) else { return path }
         return path.slice(0..<query)
     }
 }

@@ -23,7 +23,10 @@ struct LogsIngestCommand: ParsableCommand {
             types, HTTP versions, status classes, POPs, TTFB, top missing paths), never lines: \
             client IPs, user agents and query strings are not kept. Each file's position is \
             stored with its minutes, so running again (or restarting --follow) reads only what \
-            is new. Malformed lines are counted and skipped. Summary on stderr. \
+            is new. A file given twice is read once; a file another `cdntop logs ingest` is \
+            reading (it holds an exclusive flock on the log file) is refused. With --follow, a \
+            rotated file is still read until it has been quiet for 5 seconds. \
+            Malformed lines are counted and skipped. Summary on stderr. \
             Exit status: 0 when done, 3 when the database is unusable, 64 when the format does \
             not read the log or the arguments cannot work, 1 when a file cannot be read.
             """)
@@ -92,7 +95,9 @@ struct LogsIngestCommand: ParsableCommand {
     }
 
     private func printSummary(_ summary: IngestSummary) {
-        var text = "cdntop: read \(summary.lines) lines, stored \(summary.minutesStored) minutes, \(summary.malformed) malformed"
+        // Plain digits (no thousands separators): scripts read this line.
+        func count(_ value: Int, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
+        var text = "cdntop: read \(count(summary.lines, "line")), stored \(count(summary.minutesStored, "minute")), \(summary.malformed) malformed"
         if !summary.firstMalformed.isEmpty {
             let shown = summary.firstMalformed.map { entry in
                 "\(entry.source):\(entry.line)\(entry.offset > 0 ? " (counting from byte \(entry.offset))" : "")"

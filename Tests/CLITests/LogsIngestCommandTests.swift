@@ -44,7 +44,7 @@ import Testing
         try Self.append((0..<5).map { Self.line("/p\($0)", second: $0) }, to: log)
         let first = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "s", "--db", cli.databasePath, log])
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stderr.contains("read 5 lines, stored 1 minutes, 0 malformed"))
+        #expect(first.stderr.contains("read 5 lines, stored 1 minute, 0 malformed"))
         // An unfinished last line waits for the next run.
         try Self.append([Self.line("/p5", second: 5)], to: log)
         let handle = FileHandle(forWritingAtPath: log)!
@@ -52,10 +52,10 @@ import Testing
         handle.write(Data(Self.line("/p6", second: 6).prefix(20).utf8))
         try handle.close()
         let second = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "s", "--db", cli.databasePath, log])
-        #expect(second.stderr.contains("read 1 lines"), "\(second.stderr)")
+        #expect(second.stderr.contains("read 1 line"), "\(second.stderr)")
         try Self.append([String(Self.line("/p6", second: 6).dropFirst(20))], to: log)
         let third = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "s", "--db", cli.databasePath, log])
-        #expect(third.stderr.contains("read 1 lines, stored 1 minutes, 0 malformed"), "\(third.stderr)")
+        #expect(third.stderr.contains("read 1 line, stored 1 minute, 0 malformed"), "\(third.stderr)")
         #expect(Self.requests(cli) == 7)
     }
 
@@ -93,6 +93,76 @@ import Testing
         let again = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "s", "--db", cli.databasePath, log])
         #expect(again.stderr.contains("read 0 lines"), "\(again.stderr)")
         #expect(Self.requests(cli) == 8)
+    }
+
+    @Test func linesTheServerStillWritesToTheRotatedFileCountOnce() throws {
+        let cli = try CLIRunner()
+        let log = cli.directory.appendingPathComponent("access.log").path
+        try Self.append([Self.line("/a")], to: log)
+        let (process, out, err) = try cli.start(["logs", "ingest", "--follow", "--format", "nginx", "--site", "s",
+                                                 "--db", cli.databasePath, log])
+        try Self.waitForRequests(cli, 1)
+        // Rotation: the new file is read (so ingest has switched to it) while the server,
+        // not yet reopened, goes on writing to the old one.
+        try FileManager.default.moveItem(atPath: log, toPath: log + ".1")
+        try Self.append([Self.line("/b")], to: log)
+        try Self.waitForRequests(cli, 2)
+        try Self.append([Self.line("/c"), Self.line("/d")], to: log + ".1")
+        try Self.waitForRequests(cli, 4)
+        try Self.append([Self.line("/e")], to: log)
+        try Self.waitForRequests(cli, 5)
+
+        kill(process.processIdentifier, SIGTERM)
+        let outcome = CLIRunner.finish(process, out, err)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("read 5 lines"), "\(outcome.stderr)")
+        let again = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "s", "--db", cli.databasePath, log])
+        #expect(again.stderr.contains("read 0 lines"), "\(again.stderr)")
+        #expect(Self.requests(cli) == 5)
+    }
+
+    @Test func oneFileGivenTwiceIsReadOnce() throws {
+        let cli = try CLIRunner()
+        let log = cli.directory.appendingPathComponent("access.log").path
+        try Self.append([Self.line("/a"), Self.line("/b")], to: log)
+        let sameFile = cli.directory.appendingPathComponent(".").appendingPathComponent("access.log").path
+        let outcome = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "s", "--db", cli.databasePath,
+                                   log, sameFile, log])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("the same file as \(log)"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("read 2 lines"), "\(outcome.stderr)")
+        #expect(Self.requests(cli) == 2)
+    }
+
+    @Test func aSecondIngestOfAFileBeingReadIsRefused() throws {
+        let cli = try CLIRunner()
+        let log = cli.directory.appendingPathComponent("access.log").path
+        try Self.append([Self.line("/a")], to: log)
+        let (process, out, err) = try cli.start(["logs", "ingest", "--follow", "--format", "nginx", "--site", "s",
+                                                 "--db", cli.databasePath, log])
+        try Self.waitForRequests(cli, 1)
+        let second = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "s", "--db", cli.databasePath, log])
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("\(log): another cdntop logs ingest is reading this file"), "\(second.stderr)")
+
+        kill(process.processIdentifier, SIGTERM)
+        let outcome = CLIRunner.finish(process, out, err)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        // Once the first has stopped, the file is free again; nothing was counted twice.
+        let third = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "s", "--db", cli.databasePath, log])
+        #expect(third.status == 0, "\(third.stderr)")
+        #expect(Self.requests(cli) == 1)
+    }
+
+    @Test func aDatabaseNamedInAnErrorShowsNoPassword() throws {
+        let postgres = try PostgresServer.shared()
+        let uri = postgres.uri(database: try postgres.createDatabase())
+        let cli = try CLIRunner()
+        let log = cli.directory.appendingPathComponent("access.log").path
+        try Self.append([Self.line("/a")], to: log)
+        let outcome = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "s", "--db", uri, log])
+        #expect(!outcome.stderr.contains(postgres.password), "\(outcome.stderr)")
+        #expect(!outcome.stdout.contains(postgres.password))
     }
 
     @Test func malformedAndHostileLinesAreCountedAndSkipped() throws {

@@ -36,7 +36,7 @@ import Testing
         try LogsIngestCommandTests.append(lines, to: log)
         let ingest = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "loopback", "--db", uri, log])
         #expect(ingest.status == 0, "\(ingest.stderr)")
-        #expect(ingest.stderr.contains("read 10 lines, stored 1 minutes, 0 malformed"), "\(ingest.stderr)")
+        #expect(ingest.stderr.contains("read 10 lines, stored 1 minute, 0 malformed"), "\(ingest.stderr)")
         // A second run finds its position on the server and reads nothing again.
         let again = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "loopback", "--db", uri, log])
         #expect(again.stderr.contains("read 0 lines"), "\(again.stderr)")

@@ -59,6 +59,19 @@ import Testing
         }
     }
 
+    @Test func anEscapedQuestionMarkStartsAQueryToo() throws {
+        let line = { (path: String) in
+            #"{"CacheCacheStatus":"miss","ClientRequestHost":"www.example.com","ClientRequestPath":"\#(path)","EdgeResponseStatus":200,"EdgeStartTimestamp":"2026-10-08T04:00:00Z"}"#
+        }
+        let (minutes, problems) = try aggregate([line(#"/a\u003ftoken=SECRET"#), line(#"/a\u003Fb"#), line(#"/c\u0023frag"#),
+                                                 line(#"/d\/e"#)], parser: JSONLineFormat.cloudflare)
+        #expect(problems.isEmpty)
+        let minute = try #require(minutes.first)
+        #expect(Set(minute.topMisses.top(10).map(\.key)) == ["/a", "/c", "/d/e"])
+        #expect(minute.topMisses.top(10).first { $0.key == "/a" }?.count == 2)
+        #expect(!"\(minute)".contains("SECRET"))
+    }
+
     @Test func aLineWithoutAHostNeedsASite() throws {
         let parser = try NginxFormat()
         let line = #"1.2.3.4 - - [08/Oct/2026:04:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "-" HIT"#
