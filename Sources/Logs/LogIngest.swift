@@ -66,11 +66,11 @@ public final class LogIngest {
     static let flushInterval: TimeInterval = 1
     static let maximumPendingMinutes = 20_000
 
-    private let choice: LogFormatChoice
+    fileprivate let choice: LogFormatChoice
     private let site: String?
     private let provider: Provider?
-    private let sink: any TrafficSink
-    private let say: (String) -> Void
+    fileprivate let sink: any TrafficSink
+    fileprivate let say: (String) -> Void
     public private(set) var summary = IngestSummary()
 
     public init(choice: LogFormatChoice, site: String?, provider: Provider?, sink: any TrafficSink,
@@ -202,7 +202,7 @@ private final class LogSource {
         let id = Self.fileID(status)
         fileID = id
         var offset: Int64 = 0
-        if let mark = try ingest.sinkMark(name), mark.fileID == id, mark.offset <= Int64(status.st_size) {
+        if let mark = try ingest.sink.resumeMark(source: name), mark.fileID == id, mark.offset <= Int64(status.st_size) {
             offset = mark.offset
             lseek(descriptor, off_t(offset), SEEK_SET)
         }
@@ -265,14 +265,14 @@ private final class LogSource {
             reader = LineReader(descriptor: next, offset: 0)
             startOffset = 0
             lineNumber = 0
-            ingest.sayPublic("\(name): rotated; reading the new file from its start")
+            ingest.say("\(name): rotated; reading the new file from its start")
         } else if Int64(status.st_size) < reader.consumedOffset + Int64(reader.pendingBytes) {
             try flush()
             lseek(descriptor, 0, SEEK_SET)
             reader.restart(at: 0)
             startOffset = 0
             lineNumber = 0
-            ingest.sayPublic("\(name): truncated; reading it again from its start")
+            ingest.say("\(name): truncated; reading it again from its start")
         }
     }
 
@@ -319,7 +319,7 @@ private final class LogSource {
     private func formatError(_ failure: (line: [UInt8], problem: LineProblem)) -> IngestError {
         let shown = Sanitizer.clean(bytes: failure.line.prefix(160)) + (failure.line.count > 160 ? "…" : "")
         let near = Sanitizer.clean(bytes: failure.line.dropFirst(failure.problem.position).prefix(24))
-        let format = reading?.summary ?? ingest.formatName
+        let format = reading?.summary ?? ingest.choice.name.rawValue
         return IngestError(.arguments, """
             \(name): no line reads as \(format): the first line (\(lineLabel)) has \
             \(near.isEmpty ? "nothing" : "'\(near)'") at byte \(failure.problem.position + 1) where the format expects \
@@ -369,8 +369,3 @@ private final class ParserReading<Parser: LogLineParser>: LineReading {
     }
 }
 
-extension LogIngest {
-    fileprivate func sinkMark(_ source: String) throws -> FileMark? { try sink.resumeMark(source: source) }
-    fileprivate func sayPublic(_ message: String) { say(message) }
-    fileprivate var formatName: String { choice.name.rawValue }
-}
