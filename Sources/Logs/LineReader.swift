@@ -53,6 +53,8 @@ public final class LineReader {
             let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
             if skippingOverlong {
                 skippingOverlong = false
+            } else if newline - start > Self.maximumLineLength {
+                overlong()
             } else {
                 var lineEnd = newline
                 if lineEnd > start, base[lineEnd - 1] == 0x0D { lineEnd -= 1 }
