@@ -213,7 +213,11 @@ private final class LogSource {
     static func fileID(_ status: stat) -> String { "\(status.st_dev):\(status.st_ino)" }
 
     func readChunk() throws -> LineReader.Outcome {
-        let outcome = try reader.readChunk(line: { try self.take($0) }, overlong: { self.malformed(line: nil, problem: nil) })
+        let outcome = try reader.readChunk(line: { try self.take($0) }, overlong: {
+            self.lineNumber += 1
+            self.ingest.countLine()
+            self.malformed(line: nil, problem: nil)
+        })
         if let aggregator, Date().timeIntervalSince(lastFlush) >= LogIngest.flushInterval
             || aggregator.pendingMinutes > LogIngest.maximumPendingMinutes {
             try flush()
