@@ -167,12 +167,17 @@ def main():
         notes.append(f"after: {benchlib.check_quiet()}")
         print_table(ctx, results)
         samples, written, status, summary = follow_memory(ctx, args.follow_seconds, args.follow_rate)
-        rss = [r for _, r, _ in samples if r]
-        dirty = [d for _, _, d in samples if d]
+        # From 5 s on: the first samples catch the process before the Swift runtime is mapped.
+        settled = [(t, r, d) for t, r, d in samples if t >= 5 and r and d]
+        middle = settled[len(settled) // 2]
         print(f"\nfollowing a file growing by {args.follow_rate:,} lines/s for {args.follow_seconds} s "
-              f"({written:,} lines): RSS first {rss[0]:,} KiB, peak {max(rss):,} KiB, last {rss[-1]:,} KiB; "
-              f"private dirty first {dirty[0]:,} KiB, peak {max(dirty):,} KiB, last {dirty[-1]:,} KiB "
-              f"({len(samples)} samples); stopped by SIGTERM with status {status}: {summary}")
+              f"({written:,} lines), {len(samples)} samples twice a second:\n")
+        print("| | at 5 s | at {:.0f} s | at {:.0f} s (last) | peak |".format(middle[0], settled[-1][0]))
+        print("|---|---|---|---|---|")
+        for label, index in (("RSS", 1), ("private dirty", 2)):
+            values = [sample[index] for sample in settled]
+            print(f"| {label} | {values[0]:,} KiB | {middle[index]:,} KiB | {values[-1]:,} KiB | {max(values):,} KiB |")
+        print(f"\nstopped by SIGTERM with status {status}: {summary}")
         print(f"\nmachine: {'; '.join(notes)}")
 
 

@@ -17,8 +17,6 @@ struct ByteInterner {
     private var ranges: [Range<Int>] = []
     private var hashes: [UInt64] = []
 
-    var count: Int { ranges.count }
-
     /// The bytes given an id.
     func bytes(of id: Int) -> ArraySlice<UInt8> { storage[ranges[id]] }
 

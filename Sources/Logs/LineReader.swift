@@ -56,6 +56,8 @@ public final class LineReader {
             if overlongStart != nil {
                 overlongStart = nil
                 overlong()
+            } else if newline - start > Self.maximumLineLength {
+                overlong()
             } else {
                 var lineEnd = newline
                 if lineEnd > start, base[lineEnd - 1] == 0x0D { lineEnd -= 1 }

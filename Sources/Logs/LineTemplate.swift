@@ -70,10 +70,6 @@ struct LineTemplate: Sendable {
         self.backslashEscapedQuotes = backslashEscapedQuotes
     }
 
-    var meanings: [FieldMeaning] {
-        segments.compactMap { if case .field(let meaning, _) = $0 { meaning } else { nil } }
-    }
-
     /// The format written back, for messages.
     var text: String {
         segments.map { segment in

@@ -69,11 +69,11 @@ public final class LogIngest {
     /// log within moments of logrotate's signal.
     static let rotatedFileQuiet: TimeInterval = 5
 
-    private let choice: LogFormatChoice
+    fileprivate let choice: LogFormatChoice
     private let site: String?
     private let provider: Provider?
-    private let sink: any TrafficSink
-    private let say: (String) -> Void
+    fileprivate let sink: any TrafficSink
+    fileprivate let say: (String) -> Void
     public private(set) var summary = IngestSummary()
 
     public init(choice: LogFormatChoice, site: String?, provider: Provider?, sink: any TrafficSink,
@@ -213,13 +213,13 @@ private final class LogSource {
         let id = Self.fileID(status)
         if let same = alreadyOpen.first(where: { $0.fileID == id }) {
             Foundation.close(descriptor)
-            ingest.sayPublic("\(path): the same file as \(same.path), given before; read once")
+            ingest.say("\(path): the same file as \(same.path), given before; read once")
             return nil
         }
         do { try Self.lock(descriptor, path: path) } catch { Foundation.close(descriptor); throw error }
         fileID = id
         var offset: Int64 = 0
-        if let mark = try ingest.sinkMark(name), mark.fileID == id, mark.offset <= Int64(status.st_size) {
+        if let mark = try ingest.sink.resumeMark(source: name), mark.fileID == id, mark.offset <= Int64(status.st_size) {
             offset = mark.offset
             lseek(descriptor, off_t(offset), SEEK_SET)
         }
@@ -272,7 +272,7 @@ private final class LogSource {
     /// The end: stdin's unfinished last line is a line; a file's waits for the next run.
     func finish(endOfInput: Bool) throws {
         if endOfInput, isStandardInput {
-            try reader.finishUnterminatedLine({ try take($0, numbered: true) }, overlong: { malformed(line: nil, problem: nil) })
+            try reader.finishUnterminatedLine({ try take($0, numbered: true) }, overlong: { overlong(numbered: true) })
         }
         try closeRetired()
         if !readOne, let firstFailure { throw formatError(firstFailure) }
@@ -315,7 +315,7 @@ private final class LogSource {
 
     /// `numbered` is false for the rotated file's lines: line numbers are the current file's.
     private func read(_ reader: LineReader, numbered: Bool) throws -> LineReader.Outcome {
-        try reader.readChunk(line: { try self.take($0, numbered: numbered) }, overlong: { self.malformed(line: nil, problem: nil) })
+        try reader.readChunk(line: { try self.take($0, numbered: numbered) }, overlong: { self.overlong(numbered: numbered) })
     }
 
     /// At the end of a followed file: a new file at the path (rotation) is read from its
@@ -340,7 +340,7 @@ private final class LogSource {
             reader = LineReader(descriptor: next, offset: 0)
             startOffset = 0
             lineNumber = 0
-            ingest.sayPublic("\(name): rotated; reading the new file from its start")
+            ingest.say("\(name): rotated; reading the new file from its start")
         } else if Int64(status.st_size) < reader.readOffset {
             // What was counted is stored with the offset it was counted to, then the restart
             // at 0 right away: a stop before the next flush must not resume at the old offset
@@ -351,7 +351,7 @@ private final class LogSource {
             startOffset = 0
             lineNumber = 0
             if readOne, let fileID { try storeMark(FileMark(source: name, fileID: fileID, offset: 0)) }
-            ingest.sayPublic("\(name): truncated; reading it again from its start")
+            ingest.say("\(name): truncated; reading it again from its start")
         }
     }
 
@@ -385,6 +385,13 @@ private final class LogSource {
         readOne = true
     }
 
+    /// A line skipped for its length is a line of the file, and a malformed one.
+    private func overlong(numbered: Bool) {
+        if numbered { lineNumber += 1 }
+        ingest.countLine()
+        malformed(line: nil, problem: nil)
+    }
+
     private func malformed(line: LogBytes?, problem: LineProblem?) {
         if !readOne {
             failuresBeforeFirst += 1
@@ -399,7 +406,7 @@ private final class LogSource {
     private func formatError(_ failure: (line: [UInt8], problem: LineProblem)) -> IngestError {
         let shown = Sanitizer.clean(bytes: failure.line.prefix(160)) + (failure.line.count > 160 ? "…" : "")
         let near = Sanitizer.clean(bytes: failure.line.dropFirst(failure.problem.position).prefix(24))
-        let format = reading?.summary ?? ingest.formatName
+        let format = reading?.summary ?? ingest.choice.name.rawValue
         return IngestError(.arguments, """
             \(name): no line reads as \(format): the first line (\(lineLabel)) has \
             \(near.isEmpty ? "nothing" : "'\(near)'") at byte \(failure.problem.position + 1) where the format expects \
@@ -449,8 +456,3 @@ private final class ParserReading<Parser: LogLineParser>: LineReading {
     }
 }
 
-extension LogIngest {
-    fileprivate func sinkMark(_ source: String) throws -> FileMark? { try sink.resumeMark(source: source) }
-    fileprivate func sayPublic(_ message: String) { say(message) }
-    fileprivate var formatName: String { choice.name.rawValue }
-}

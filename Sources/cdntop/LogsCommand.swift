@@ -33,7 +33,7 @@ struct LogsIngestCommand: ParsableCommand {
 
     @OptionGroup var locations: Locations
 
-    @Option(help: ArgumentHelp("Log format: nginx, varnishncsa, cloudflare, bunny, fastly or auto.", valueName: "FORMAT"))
+    @Option(help: ArgumentHelp("Log format (auto sniffs the first line and says what it chose).", valueName: "FORMAT"))
     var format: LogFormatName = .auto
 
     @Option(name: .customLong("log-format"),

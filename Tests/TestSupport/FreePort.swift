@@ -1,9 +1,23 @@
 import Foundation
+import Synchronization
 
 /// Finds a loopback TCP port that nothing listens on: for "connection refused" tests and for
 /// servers (nginx) that need a port number in their config before they start.
 public enum FreePort {
+    /// Ports already handed out in this process. The kernel may give the same free port to
+    /// two bind(0) calls once the first socket is closed, and two fixtures starting at once
+    /// would then race for one port (a probe reached another fixture's Varnish once): no port
+    /// is handed out twice.
+    private static let handedOut = Mutex(Set<Int>())
+
     public static func next() -> Int {
+        while true {
+            let port = unusedPort()
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+    }
+
+    private static func unusedPort() -> Int {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
         var address = sockaddr_in()
