@@ -237,10 +237,11 @@ private struct RoundWrite {
                     AS k(span, bucket, endpoint_id, vantage_id, pop_region)
                 ON (r.span, r.bucket, r.endpoint_id, r.vantage_id, r.pop_region)
                     = (k.span, k.bucket, k.endpoint_id, k.vantage_id, k.pop_region)
-                WHERE \(Self.bucketRanges(of: pending))
+                WHERE (r.span = 60 AND r.bucket BETWEEN $6 AND $7) OR (r.span = 3600 AND r.bucket BETWEEN $8 AND $9)
+                    OR (r.span = 86400 AND r.bucket BETWEEN $10 AND $11)
                 ORDER BY r.span, r.bucket, r.endpoint_id, r.vantage_id, r.pop_region
                 FOR UPDATE OF r
-                """, Self.columns(of: pending))
+                """, Self.columns(of: pending) + Self.bucketRanges(of: pending))
             var merged: [RollupCell] = []
             for row in 0..<stored.count {
                 let cell = try Self.cell(stored, row)
@@ -273,14 +274,14 @@ private struct RoundWrite {
         throw DamagedData("rollup rows kept appearing and disappearing while being merged")
     }
 
-    /// Per span, the range of buckets `cells` cover, as a condition on `r`: the primary key's
-    /// range scans bound the join, where a join on the keys alone may read the whole table.
-    private static func bucketRanges(of cells: [RollupCell]) -> String {
-        RollupSpan.allCases.compactMap { span in
+    /// Per span (minute, hour, day), the oldest and newest bucket `cells` cover (an empty
+    /// range for a span they lack): the primary key's range scans bound the join, where a
+    /// join on the keys alone may read the whole table.
+    private static func bucketRanges(of cells: [RollupCell]) -> [Parameter] {
+        RollupSpan.allCases.flatMap { span -> [Parameter] in
             let buckets = cells.lazy.filter { $0.span == span }.map(\.bucket)
-            guard let oldest = buckets.min(), let newest = buckets.max() else { return nil }
-            return "(r.span = \(span.seconds) AND r.bucket BETWEEN \(oldest) AND \(newest))"
-        }.joined(separator: " OR ")
+            return [.int8(buckets.min() ?? 1), .int8(buckets.max() ?? 0)]
+        }
     }
 
     /// Keys, counts and encoded summaries of `keys`, as the columns of `unnest`.

@@ -9,8 +9,6 @@ enum TypeOID {
     static let int2: Oid = 21
     static let int4: Oid = 23
     static let text: Oid = 25
-    static let varchar: Oid = 1043
-    static let name: Oid = 19
     static let boolArray: Oid = 1000
     static let byteaArray: Oid = 1001
     static let int2Array: Oid = 1005
@@ -26,8 +24,6 @@ struct Parameter {
     /// nil is SQL NULL.
     let bytes: [UInt8]?
 
-    static let null = Parameter(type: 0, bytes: nil)
-
     static func int8(_ value: Int64) -> Parameter {
         Parameter(type: TypeOID.int8, bytes: BigEndian.bytes(value))
     }
@@ -38,10 +34,6 @@ struct Parameter {
 
     static func text(_ value: String?) -> Parameter {
         Parameter(type: TypeOID.text, bytes: value.map { Array($0.utf8) })
-    }
-
-    static func bytea(_ value: [UInt8]) -> Parameter {
-        Parameter(type: TypeOID.bytea, bytes: value)
     }
 
     static func int8Array(_ values: [Int64?]) -> Parameter {

@@ -19,6 +19,10 @@ final class Connection {
     private var handle: OpaquePointer?
     /// Statements run after every (re)connect: session settings.
     private let setup: String
+    /// Names of the statements prepared on this session, by their SQL: a round runs the same
+    /// dozen statements every time, and the server parses and plans each once per session.
+    /// A reset session has none.
+    private var prepared: [String: String] = [:]
 
     /// `conninfo` is a URI or key=value string; libpq itself reads passwords from it,
     /// `PGPASSWORD` or `~/.pgpass`, and every other PG* variable.
@@ -61,6 +65,7 @@ final class Connection {
         guard let handle else { throw ServerFailure(message: "out of memory", duringConnect: true) }
         if PQstatus(handle) == CONNECTION_BAD {
             PQreset(handle)
+            prepared.removeAll()
             try checkConnected()
         }
         return handle
@@ -80,11 +85,14 @@ final class Connection {
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else { throw failure(of: result) }
     }
 
-    /// Runs one statement with binary parameters; rows come back in binary.
+    /// Runs one statement with binary parameters; rows come back in binary. `sql` must be
+    /// the same text for every call of one kind (values go in parameters): it is prepared
+    /// once per session.
     @discardableResult
     func query(_ sql: String, _ parameters: [Parameter] = []) throws(ServerFailure) -> Rows {
         let handle = try healed()
         let types = parameters.map(\.type)
+        let name = try statement(sql, types: types, on: handle)
         let lengths = parameters.map { Int32($0.bytes?.count ?? 0) }
         let formats = [Int32](repeating: 1, count: parameters.count)
         var storage: [UInt8] = []
@@ -102,7 +110,7 @@ final class Connection {
         let result = storage.withUnsafeBufferPointer { buffer in
             let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
             let values: [UnsafePointer<CChar>?] = offsets.map { $0.map { base + $0 } }
-            return PQexecParams(handle, sql, Int32(parameters.count), types, values, lengths, formats, 1)
+            return PQexecPrepared(handle, name, Int32(parameters.count), values, lengths, formats, 1)
         }
         let status = PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
@@ -110,6 +118,17 @@ final class Connection {
             throw failure(of: result)
         }
         return Rows(result)
+    }
+
+    /// The name `sql` is prepared under on this session, preparing it on first use.
+    private func statement(_ sql: String, types: [Oid], on handle: OpaquePointer) throws(ServerFailure) -> String {
+        if let name = prepared[sql] { return name }
+        let name = "cdntop_\(prepared.count)"
+        let result = PQprepare(handle, name, sql, Int32(types.count), types)
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COMMAND_OK else { throw failure(of: result) }
+        prepared[sql] = name
+        return name
     }
 
     /// `COPY … FROM STDIN` with `data` in the format the statement names.
