@@ -32,6 +32,10 @@ struct Parameter {
         value.map { int8($0) } ?? Parameter(type: TypeOID.int8, bytes: nil)
     }
 
+    static func bytea(_ value: [UInt8]) -> Parameter {
+        Parameter(type: TypeOID.bytea, bytes: value)
+    }
+
     static func text(_ value: String?) -> Parameter {
         Parameter(type: TypeOID.text, bytes: value.map { Array($0.utf8) })
     }
