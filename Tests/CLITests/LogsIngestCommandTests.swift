@@ -82,17 +82,24 @@ import Testing
         try Self.append([Self.line("/h")], to: log)
         try Self.waitForRequests(cli, 8)
 
+        let outcome = try Self.stopAndRestart(cli, process, out, err, log: log, lines: 8)
+        #expect(outcome.stderr.contains("rotated"))
+        #expect(outcome.stderr.contains("truncated"))
+    }
+
+    /// Stops a following ingest with SIGTERM and checks that it stopped cleanly having read
+    /// `lines` lines, and that a restart reads none of them again.
+    @discardableResult
+    static func stopAndRestart(_ cli: CLIRunner, _ process: Process, _ out: Pipe, _ err: Pipe, log: String,
+                               lines: Int) throws -> CLIRunner.Outcome {
         kill(process.processIdentifier, SIGTERM)
         let outcome = CLIRunner.finish(process, out, err)
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        #expect(outcome.stderr.contains("rotated"))
-        #expect(outcome.stderr.contains("truncated"))
-        #expect(outcome.stderr.contains("read 8 lines"), "\(outcome.stderr)")
-
-        // A restart reads nothing twice.
+        #expect(outcome.stderr.contains("read \(lines) lines"), "\(outcome.stderr)")
         let again = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "s", "--db", cli.databasePath, log])
         #expect(again.stderr.contains("read 0 lines"), "\(again.stderr)")
-        #expect(Self.requests(cli) == 8)
+        #expect(requests(cli) == Int64(lines))
+        return outcome
     }
 
     @Test func linesTheServerStillWritesToTheRotatedFileCountOnce() throws {
@@ -112,13 +119,7 @@ import Testing
         try Self.append([Self.line("/e")], to: log)
         try Self.waitForRequests(cli, 5)
 
-        kill(process.processIdentifier, SIGTERM)
-        let outcome = CLIRunner.finish(process, out, err)
-        #expect(outcome.status == 0, "\(outcome.stderr)")
-        #expect(outcome.stderr.contains("read 5 lines"), "\(outcome.stderr)")
-        let again = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "s", "--db", cli.databasePath, log])
-        #expect(again.stderr.contains("read 0 lines"), "\(again.stderr)")
-        #expect(Self.requests(cli) == 5)
+        try Self.stopAndRestart(cli, process, out, err, log: log, lines: 5)
     }
 
     @Test func oneFileGivenTwiceIsReadOnce() throws {

@@ -24,14 +24,7 @@ import Testing
         #expect(probe.status == 0, "\(probe.stderr)")
 
         // Ten lines of the default nginx format a few minutes ago, three of them misses.
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "dd/MMM/yyyy:HH:mm:ss Z"
-        let time = formatter.string(from: Date().addingTimeInterval(-300))
-        let lines = (0..<10).map { index in
-            #"203.0.113.9 - - [\#(time)] "GET /p\#(index) HTTP/1.1" 200 10 "-" "UA" \#(index < 3 ? "MISS" : "HIT")"#
-        }
+        let lines = nginxLines(10, misses: 3, secondsAgo: 300)
         let log = cli.directory.appendingPathComponent("access.log").path
         try LogsIngestCommandTests.append(lines, to: log)
         let ingest = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "loopback", "--db", uri, log])
@@ -65,14 +58,7 @@ import Testing
             url = "\(origin.url("/"))"
             """)
         #expect(try cli.run(["probe", "--once", "--config", cli.configPath, "--db", cli.databasePath]).status == 0)
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "dd/MMM/yyyy:HH:mm:ss Z"
-        let time = formatter.string(from: Date().addingTimeInterval(-120))
-        let lines = (0..<8).map { index in
-            #"203.0.113.9 - - [\#(time)] "GET /p\#(index) HTTP/1.1" 200 10 "-" "UA" \#(index < 2 ? "MISS" : "HIT")"#
-        }
+        let lines = nginxLines(8, misses: 2, secondsAgo: 120)
         let log = cli.directory.appendingPathComponent("access.log").path
         try LogsIngestCommandTests.append(lines, to: log)
         let ingest = try cli.run(["logs", "ingest", "--format", "nginx", "--site", "loopback", "--provider", "nginx",
@@ -87,5 +73,18 @@ import Testing
         #expect(screen.contains("75.0%"), "\(screen)")
         try tmux.send("q")
         await tmux.waitFor(text: "exited 0")
+    }
+}
+
+/// `count` lines of nginx's default format plus `$upstream_cache_status`, all `secondsAgo`
+/// seconds ago, the first `misses` of them MISS and the rest HIT.
+func nginxLines(_ count: Int, misses: Int, secondsAgo: Double) -> [String] {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.dateFormat = "dd/MMM/yyyy:HH:mm:ss Z"
+    let time = formatter.string(from: Date().addingTimeInterval(-secondsAgo))
+    return (0..<count).map { index in
+        #"203.0.113.9 - - [\#(time)] "GET /p\#(index) HTTP/1.1" 200 10 "-" "UA" \#(index < misses ? "MISS" : "HIT")"#
     }
 }
