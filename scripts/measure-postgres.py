@@ -244,7 +244,9 @@ def measure_drain(scratch, pg, cdntop, args, env):
     rounds = args.outage_minutes * 60 // args.outage_interval
     pg.sql("postgres", "CREATE DATABASE drain")
     sqlite_store = scratch.path("drain.sqlite")
-    probe_once(cdntop, single, scratch.path("outbox-warmup.sqlite"), sqlite_store, env)  # creates the file
+    # One probe into each store first, so both exist with their schema before the outage.
+    for store in (sqlite_store, pg.uri("drain")):
+        probe_once(cdntop, single, scratch.path("outbox-warmup.sqlite"), store, env)
 
     def stored(engine):
         if engine == "PostgreSQL":
