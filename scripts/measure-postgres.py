@@ -365,7 +365,7 @@ def main():
     for engine in ("SQLite", "PostgreSQL"):
         probes_drained, wall, runs = drains[engine]
         drain_cells.append(f"{probes_drained / wall:.0f} probes/s ({probes_drained} in {wall:.1f} s, {runs} runs)")
-    print(f"| drain of a 1-hour outage's outbox ({args.outage_endpoints} endpoints every {args.outage_interval} s), "
+    print(f"| drain of a {args.outage_minutes}-minute outage's outbox ({args.outage_endpoints} endpoints every {args.outage_interval} s), "
           f"`cdntop probe --once` until empty | {drain_cells[0]} | {drain_cells[1]} |")
 
 
