@@ -164,8 +164,25 @@ public final class Outbox: Sendable {
                 """) ?? 0
             if id != applicationID && foreignObjects > 0 { throw ForeignFile() }
         }
-        try migrator.migrate(queue)
+        try migrate(queue)
         return queue
+    }
+
+    /// Two processes creating one new outbox at once (the UI and an agent started together)
+    /// both find it empty and both try to create its table; the one that loses sees "table
+    /// already exists" once the winner commits. Migrating again then finds the winner's
+    /// migration applied and has nothing to do.
+    private static func migrate(_ queue: DatabaseQueue) throws {
+        var attempt = 0
+        while true {
+            do {
+                try migrator.migrate(queue)
+                return
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR && attempt < 3 {
+                attempt += 1
+                if try queue.read({ db in try migrator.appliedIdentifiers(db).isEmpty }) { throw error }
+            }
+        }
     }
 
     private struct ForeignFile: Error {}

@@ -60,7 +60,7 @@ struct DeliveryTests {
         let error = #expect(throws: OutboxError.self) { try Outbox(path: foreign) }
         #expect(error?.reason.contains("not a cdntop outbox") == true, "\(String(describing: error))")
 
-        for round in 0..<5 {
+        for round in 0..<20 {
             let path = directory.appendingPathComponent("fresh-\(round).sqlite").path
             let failures = Mutexed<[String]>()
             failures.value = []
