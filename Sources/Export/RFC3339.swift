@@ -5,7 +5,12 @@ import Foundation
 /// `DateFormatter` is neither fast nor safe to share across threads.
 public enum RFC3339 {
     public static func format(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        // To the whole microsecond first, as the probe database stores times, then down to the
+        // millisecond: a probe printed as it lands (`probe --json`) and the same probe exported
+        // later show the same time, also when it fell a fraction of a microsecond before a
+        // millisecond's end.
+        let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        let milliseconds = microseconds.floorDivided(by: 1000)
         var seconds = time_t(milliseconds.floorDivided(by: 1000))
         var parts = tm()
         gmtime_r(&seconds, &parts)

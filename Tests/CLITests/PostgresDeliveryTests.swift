@@ -150,8 +150,15 @@ struct PostgresDeliveryTests {
         let printedByFirst = try Self.keys(printed.lines)
 
         // The next run delivers what the killed one left, and stores none of it twice.
-        let next = try cli.run(arguments + ["--once"])
-        #expect(next.status == 0, "\(next.stderr)")
+        // On a busy machine one run's final delivery (10 s) may not empty the outbox: it says
+        // so and exits 3, and the run after it delivers the rest, as an operator would see.
+        var runs: [CLIRunner.Outcome] = []
+        repeat {
+            runs.append(try cli.run(arguments + ["--once"]))
+        } while runs.last?.status == 3 && runs.count < 5
+        #expect(runs.last?.status == 0, "\(runs.last?.stderr ?? "")")
+        let next = CLIRunner.Outcome(status: runs.last?.status ?? -1, stdout: runs.map(\.stdout).joined(),
+                                     stderr: runs.map(\.stderr).joined())
         let storedKeys = try Self.stored(cli, uri: uri)
         #expect(Set(storedKeys).count == storedKeys.count, "no probe stored twice")
         #expect(Set(printedByFirst).isSubset(of: Set(storedKeys)), "every probe the killed agent printed is stored")

@@ -31,6 +31,16 @@ struct ProbeWriterTests {
         #expect(object.count == 28)
     }
 
+    /// A time a fraction of a microsecond before a millisecond's end prints as the same
+    /// millisecond as the stored time read back (whole microseconds): a printed probe and its
+    /// export agree.
+    @Test func printedAndStoredTimesAgreeToTheMillisecond() {
+        let printed = Date(timeIntervalSince1970: 1_795_000_000.292_999_8)
+        let stored = Date(timeIntervalSince1970: Double(Int64((printed.timeIntervalSince1970 * 1_000_000).rounded())) / 1_000_000)
+        #expect(RFC3339.format(printed) == RFC3339.format(stored))
+        #expect(RFC3339.format(stored) == "2026-11-18T11:06:40.293Z")
+    }
+
     @Test func failedProbeHasNullsWhereNothingWasSeen() throws {
         let line = ProbeWriter(format: .jsonl).line(for: Self.failed)
         let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
